@@ -1,0 +1,32 @@
+"""labkit: what the course's book and labs import.
+
+- `labkit.client(seed=..., faults=...)`: a real `anthropic.Anthropic` wired to the offline
+  simulator (or to the real API when LABKIT_BACKEND=anthropic and ANTHROPIC_API_KEY are set);
+- `labkit.async_client(...)`: the same for `anthropic.AsyncAnthropic`;
+- `labkit.agent.run_suite(...)`: run the coding agent on the task suite, one row per run;
+- `labkit.tasks.load_suite()`: the coding tasks; `labkit.sim`: the simulator itself.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+__all__ = ["BackendError", "async_client", "client", "is_simulated", "run_suite"]
+
+if TYPE_CHECKING:
+    from labkit.agent import run_suite
+    from labkit.clients import BackendError, async_client, client, is_simulated
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy: `labkit serve` and the sandbox should not pay for importing pandas and the SDK.
+    if name in ("client", "async_client", "is_simulated", "BackendError"):
+        from labkit import clients
+
+        return getattr(clients, name)
+    if name == "run_suite":
+        from labkit.agent import run_suite
+
+        return run_suite
+    raise AttributeError(f"module 'labkit' has no attribute {name!r}")

@@ -1,0 +1,245 @@
+"""A small tool-using coding agent over the Anthropic SDK, and `run_suite` to measure it.
+
+The loop is the one real coding agents run: send the task with tools, execute the tool the model
+calls, send the result back, until the model submits or the turn budget runs out. The tests really
+run (labkit.sandbox), so a run's success is a fact about the code the model chose, not a number
+the simulator made up.
+"""
+
+from __future__ import annotations
+
+import time as wallclock
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+import anthropic
+import pandas as pd
+from tqdm.auto import tqdm
+
+from labkit.clients import client as make_client
+from labkit.sandbox import run_tests
+from labkit.sim.catalog import DEFAULT_MODEL
+from labkit.tasks import Task, load_suite
+
+SYSTEM_PROMPT = (
+    "You are a careful coding agent. Solve the task in Python. Write your solution with "
+    "write_solution, check it with run_tests, fix it if a test fails, and call submit when done."
+)
+TOOLS: list[dict[str, Any]] = [
+    {
+        "name": "write_solution",
+        "description": "Write the complete contents of solution.py (replaces any previous version).",
+        "input_schema": {
+            "type": "object",
+            "properties": {"code": {"type": "string", "description": "Python source code"}},
+            "required": ["code"],
+        },
+    },
+    {
+        "name": "run_tests",
+        "description": "Run the task's tests against solution.py and report the results.",
+        "input_schema": {"type": "object", "properties": {}},
+    },
+    {
+        "name": "submit",
+        "description": "Submit solution.py as your final answer. Ends the task.",
+        "input_schema": {
+            "type": "object",
+            "properties": {"summary": {"type": "string"}},
+        },
+    },
+]
+RECORD_COLUMNS = [
+    "task", "epoch", "seed", "model", "effort", "thinking", "success", "submitted", "turns",
+    "tool_calls", "repeated_tool_calls", "tests_run", "input_tokens", "output_tokens",
+    "cache_read_tokens", "thinking_chars", "latency_ms", "stop_reason", "error",
+]  # fmt: skip
+
+
+@dataclass
+class RunRecord:
+    """One attempt of the agent at one task: the unit students analyse."""
+
+    task: str
+    epoch: int
+    seed: int
+    model: str
+    effort: str
+    thinking: bool
+    success: bool = False
+    submitted: bool = False
+    turns: int = 0
+    tool_calls: int = 0
+    repeated_tool_calls: int = 0
+    tests_run: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+    thinking_chars: int = 0
+    latency_ms: float = 0.0
+    stop_reason: str = ""
+    error: str = ""
+    transcript: list[dict[str, Any]] = field(default_factory=list, repr=False)
+
+
+def task_prompt(task: Task) -> str:
+    return f"Task id: {task.id}\n\n{task.statement.strip()}\n\nThe tests call `{task.entry_point}`."
+
+
+def run_task(
+    api: anthropic.Anthropic,
+    task: Task,
+    *,
+    epoch: int = 0,
+    seed: int = 0,
+    model: str = DEFAULT_MODEL,
+    effort: str | None = "high",
+    thinking: bool = False,
+    max_turns: int = 8,
+    max_tokens: int = 4096,
+    user_id: str | None = None,
+    when: datetime | str | None = None,
+    keep_transcript: bool = False,
+) -> RunRecord:
+    """Run the agent once on one task; never raises for API or code errors (they are recorded)."""
+    record = RunRecord(task.id, epoch, seed, model, effort or "default", thinking)
+    messages: list[dict[str, Any]] = [{"role": "user", "content": task_prompt(task)}]
+    code: str | None = None
+    previous_call: tuple[str, str] | None = None
+    session = f"{seed}-{task.id}-{epoch}"
+    headers = {"labkit-session": session}
+    if when is not None:
+        headers["labkit-time"] = when if isinstance(when, str) else when.isoformat()
+    options: dict[str, Any] = {}
+    if effort is not None:
+        options["output_config"] = {"effort": effort}
+    if thinking:
+        options["thinking"] = {"type": "adaptive"}
+    if user_id is not None:
+        options["metadata"] = {"user_id": user_id}
+    try:
+        while record.turns < max_turns:
+            record.turns += 1
+            started = wallclock.perf_counter()
+            raw = api.messages.with_raw_response.create(
+                model=model,
+                max_tokens=max_tokens,
+                system=SYSTEM_PROMPT,
+                tools=TOOLS,  # type: ignore[arg-type]
+                messages=messages,  # type: ignore[arg-type]
+                extra_headers={**headers, "labkit-seed": f"{seed}:{task.id}:{epoch}:{record.turns}"},
+                extra_body={"cache_control": {"type": "ephemeral"}},
+                **options,
+            )
+            response = raw.parse()
+            simulated = raw.headers.get("labkit-simulated-latency-ms")
+            record.latency_ms += float(simulated) if simulated else 1000 * (wallclock.perf_counter() - started)
+            usage = response.usage
+            record.input_tokens += usage.input_tokens + (usage.cache_creation_input_tokens or 0)
+            record.input_tokens += usage.cache_read_input_tokens or 0
+            record.cache_read_tokens += usage.cache_read_input_tokens or 0
+            record.output_tokens += usage.output_tokens
+            blocks = [block.to_dict() for block in response.content]
+            record.thinking_chars += sum(len(b.get("thinking", "")) for b in blocks)
+            messages.append({"role": "assistant", "content": blocks})
+            calls = [b for b in blocks if b["type"] == "tool_use"]
+            if not calls:
+                record.stop_reason = response.stop_reason or "end_turn"
+                break
+            results = []
+            for call in calls:
+                record.tool_calls += 1
+                signature = (call["name"], repr(sorted(call["input"].items())))
+                record.repeated_tool_calls += signature == previous_call
+                previous_call = signature
+                content, is_error, code = _execute(call, task, code, record)
+                results.append(
+                    {"type": "tool_result", "tool_use_id": call["id"], "content": content, "is_error": is_error}
+                )
+            messages.append({"role": "user", "content": results})
+            if record.submitted:
+                record.stop_reason = "submitted"
+                break
+        else:
+            record.stop_reason = "turn_budget"
+    except anthropic.APIError as error:
+        record.stop_reason = "api_error"
+        record.error = f"{type(error).__name__}: {error}"
+    if record.submitted and code is not None:
+        record.success = run_tests(code, task.test_code).ok
+    if keep_transcript:
+        record.transcript = messages
+    return record
+
+
+def _execute(
+    call: dict[str, Any], task: Task, code: str | None, record: RunRecord
+) -> tuple[str, bool, str | None]:
+    name = call["name"]
+    if name == "write_solution":
+        new_code = str(call["input"].get("code", ""))
+        return f"Wrote solution.py ({new_code.count(chr(10)) + 1} lines).", False, new_code
+    if name == "run_tests":
+        if code is None:
+            return "No solution.py yet: call write_solution first.", True, code
+        record.tests_run += 1
+        outcome = run_tests(code, task.test_code)
+        return outcome.summary(), not outcome.ok, code
+    if name == "submit":
+        record.submitted = True
+        return "Submitted.", False, code
+    return f"Unknown tool {name!r}.", True, code
+
+
+def _resolve(tasks: Iterable[Task | str] | None) -> list[Task]:
+    if tasks is None:
+        return load_suite()
+    items = list(tasks)
+    wanted = [t for t in items if isinstance(t, str)]
+    by_id = {t.id: t for t in load_suite(ids=wanted)} if wanted else {}
+    return [by_id[t] if isinstance(t, str) else t for t in items]
+
+
+def run_suite(
+    tasks: Iterable[Task | str] | None = None,
+    epochs: int = 1,
+    *,
+    effort: str | None = "high",
+    seed: int = 0,
+    model: str = DEFAULT_MODEL,
+    thinking: bool = False,
+    concurrency: int = 2,
+    api: anthropic.Anthropic | None = None,
+    faults: Any = None,
+    max_turns: int = 8,
+    when: datetime | str | None = None,
+    progress: bool = True,
+) -> pd.DataFrame:
+    """Run every task `epochs` times; one row per run, sorted by task and epoch.
+
+    Deterministic for a given seed whatever the concurrency: every request carries its own seed.
+    Pass `api=` to use your own client (for example the real API); otherwise a simulator client
+    with `seed` and `faults` is made.
+    """
+    suite = _resolve(tasks)
+    if epochs < 1:
+        raise ValueError("epochs must be at least 1")
+    api = api or make_client(seed=seed, faults=faults)
+    jobs: Sequence[tuple[Task, int]] = [(t, e) for t in suite for e in range(epochs)]
+
+    def one(job: tuple[Task, int]) -> RunRecord:
+        task, epoch = job
+        return run_task(
+            api, task, epoch=epoch, seed=seed, model=model, effort=effort,
+            thinking=thinking, max_turns=max_turns, when=when,
+        )  # fmt: skip
+
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        records = list(
+            tqdm(pool.map(one, jobs), total=len(jobs), disable=not progress, desc=f"runs ({effort})")
+        )
+    frame = pd.DataFrame([{k: v for k, v in asdict(r).items() if k != "transcript"} for r in records])
+    return frame[RECORD_COLUMNS].sort_values(["task", "epoch"], ignore_index=True)

@@ -1,0 +1,197 @@
+"""How the simulated model acts as a coding agent: which tool it calls next, and with what code.
+
+The model's one real decision is which candidate solution to write. It is a categorical choice
+over the task's bank of candidates, sampled with the same softmax, temperature, top-k and top-p
+as text tokens, from logits that depend on the model's skill (effort, thinking, the serving pool)
+and on the task's difficulty. The candidate's code is real; whether it passes is decided by
+really running the task's tests, on the agent's side.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from labkit.sim.faults import unit_hash
+from labkit.sim.sampling import SamplingParams, select_token
+from labkit.sim.validation import MessagesRequest
+
+TASK_MARKER = re.compile(r"Task id: ([A-Za-z0-9_]+)")
+CODING_TOOLS = frozenset({"write_solution", "run_tests", "submit"})
+
+# Habits that differ by effort: skipping the tests, and trying again after a failure.
+SKIP_TESTS = {"low": 0.3, "medium": 0.12, "high": 0.04, "xhigh": 0.02, "max": 0.01}
+RETRY_AFTER_FAILURE = {"low": 0.45, "medium": 0.7, "high": 0.85, "xhigh": 0.9, "max": 0.95}
+REPEAT_WHEN_FORGETTING = 0.3  # the Mar 2026 symptom: repeated tool calls
+FEEDBACK_BONUS = 0.6  # a failing test tells the model something
+AVOID_FAILED = 3.0
+CORRUPT_MARKS = ("ก", "中", "的", "ที่")
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    name: str
+    input: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    input: dict[str, Any]
+    is_error: bool | None  # None: no result yet
+
+
+def history(messages: Iterable[dict[str, Any]]) -> list[Step]:
+    """The tool calls made so far, in order, with whether each result was an error."""
+    calls: dict[str, tuple[str, dict[str, Any]]] = {}
+    order: list[str] = []
+    results: dict[str, bool] = {}
+    for message in messages:
+        for block in message["content"]:
+            if block.get("type") == "tool_use":
+                calls[str(block["id"])] = (str(block["name"]), dict(block.get("input") or {}))
+                order.append(str(block["id"]))
+            elif block.get("type") == "tool_result":
+                results[str(block["tool_use_id"])] = bool(block.get("is_error", False))
+    return [Step(calls[i][0], calls[i][1], results.get(i)) for i in order]
+
+
+def candidate_logits(
+    kinds: list[str], names: list[str], task_id: str, difficulty: float, skill: float
+) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """Correct candidates rise with skill and fall with difficulty; wrong ones share the rest."""
+    wrong = max(1, sum(k != "correct" for k in kinds))
+    logits = []
+    for kind, name in zip(kinds, names, strict=True):
+        if kind == "correct":
+            logits.append(skill + 1.5 - 4.0 * difficulty)
+        else:
+            appeal = unit_hash("appeal", task_id, name) - 0.5  # some mistakes are more tempting
+            logits.append(-math.log(wrong) + appeal)
+    return np.array(logits)
+
+
+class CodingPolicy:
+    def __init__(self) -> None:
+        self._tasks: dict[str, Any] | None = None
+        self._lock = threading.Lock()
+
+    def _task(self, request: MessagesRequest) -> Any:
+        first = request.messages[0]["content"]
+        text = " ".join(b.get("text", "") for b in first if b.get("type") == "text")
+        found = TASK_MARKER.search(text)
+        if not found:
+            return None
+        with self._lock:
+            if self._tasks is None:
+                from labkit.tasks import load_suite  # deferred: only agents need the suite
+
+                self._tasks = {t.id: t for t in load_suite()}
+        return self._tasks.get(found.group(1))
+
+    def next_call(
+        self,
+        request: MessagesRequest,
+        rng: np.random.Generator,
+        *,
+        skill: float,
+        effort: str,
+        params: SamplingParams,
+        forget: bool,
+        corrupt: bool,
+        drop_top_rate: float,
+    ) -> ToolCall | None:
+        names = {t["name"] for t in request.tools}
+        task = self._task(request) if CODING_TOOLS <= names else None
+        if task is None:
+            return _generic_call(request, rng)
+        steps = history(request.messages)
+        if forget and steps:
+            # Older thinking is gone: the model only knows the latest exchange.
+            steps = steps[-1:]
+            if rng.random() < REPEAT_WHEN_FORGETTING:
+                return ToolCall(steps[-1].name, steps[-1].input)
+        last = steps[-1] if steps else None
+        if last is None or last.name == "submit":
+            return self._write(task, steps, rng, skill, params, corrupt, drop_top_rate)
+        if last.name == "write_solution":
+            if rng.random() < SKIP_TESTS[effort]:
+                return ToolCall("submit", {})
+            return ToolCall("run_tests", {})
+        if last.is_error and rng.random() < RETRY_AFTER_FAILURE[effort]:
+            return self._write(task, steps, rng, skill, params, corrupt, drop_top_rate)
+        return ToolCall("submit", {})
+
+    def _write(
+        self,
+        task: Any,
+        steps: list[Step],
+        rng: np.random.Generator,
+        skill: float,
+        params: SamplingParams,
+        corrupt: bool,
+        drop_top_rate: float,
+    ) -> ToolCall:
+        candidates = list(task.candidates)
+        failed_codes = _failed_codes(steps)
+        logits = candidate_logits(
+            [c.kind for c in candidates],
+            [c.name for c in candidates],
+            task.id,
+            task.difficulty,
+            skill + (FEEDBACK_BONUS if failed_codes else 0.0),
+        )
+        for i, candidate in enumerate(candidates):
+            if candidate.code in failed_codes:
+                logits[i] -= AVOID_FAILED
+        drop = drop_top_rate > 0 and rng.random() < drop_top_rate
+        chosen = candidates[select_token(logits, params, rng, drop_top_token=drop)]
+        code = _corrupt(chosen.code, rng) if corrupt else chosen.code
+        return ToolCall("write_solution", {"code": code})
+
+
+def _failed_codes(steps: list[Step]) -> set[str]:
+    failed: set[str] = set()
+    code: str | None = None
+    for step in steps:
+        if step.name == "write_solution":
+            code = str(step.input.get("code", ""))
+        elif step.name == "run_tests" and step.is_error and code is not None:
+            failed.add(code)
+    return failed
+
+
+def _corrupt(code: str, rng: np.random.Generator) -> str:
+    """Aug 2025 bug 2: a token that should be rare appears in the middle of code."""
+    lines = code.split("\n")
+    targets = [i for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("#")]
+    i = int(rng.choice(targets)) if targets else 0
+    mark = str(rng.choice(CORRUPT_MARKS))
+    lines[i] = f"{lines[i]} {mark}"
+    return "\n".join(lines)
+
+
+def _generic_call(request: MessagesRequest, rng: np.random.Generator) -> ToolCall | None:
+    """Outside the coding harness: call a tool when told to, sometimes when allowed to."""
+    choice = request.tool_choice or {"type": "auto"}
+    if choice["type"] == "tool":
+        tool = next(t for t in request.tools if t["name"] == choice["name"])
+    elif choice["type"] == "any" or rng.random() < 0.5:
+        tool = request.tools[int(rng.integers(len(request.tools)))]
+    else:
+        return None
+    schema = tool.get("input_schema") or {}
+    properties = schema.get("properties") or {}
+    example = {"string": "example", "integer": 1, "number": 1.0, "boolean": True, "array": [], "object": {}}
+    arguments = {
+        name: example.get(str(spec.get("type")), "example")
+        for name, spec in properties.items()
+        if name in (schema.get("required") or [])
+    }
+    return ToolCall(str(tool["name"]), arguments)

@@ -1,0 +1,101 @@
+"""Determinism of the simulator: same seed and same requests give the same responses."""
+
+import json
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+from labkit.sim.app import SimApp
+from labkit.sim.engine import Simulator
+
+BODY = {"model": "sim-sonnet-4-6", "max_tokens": 40, "messages": [{"role": "user", "content": "Explain the bug"}]}
+HEADERS = {"x-api-key": "k"}
+
+
+def ask(app, body=BODY, headers=HEADERS):
+    response = app.handle("POST", "/v1/messages", headers, json.dumps(body).encode())
+    payload = json.loads(response.body)
+    assert response.status == 200, payload
+    return payload["content"], payload["usage"], response.headers
+
+
+def texts(app, n, body=BODY):
+    return [ask(app, body)[0] for _ in range(n)]
+
+
+def test_same_seed_same_sequence_same_responses():
+    assert texts(SimApp(Simulator(seed=3)), 12) == texts(SimApp(Simulator(seed=3)), 12)
+
+
+def test_repeated_identical_requests_vary_like_a_real_model():
+    answers = texts(SimApp(Simulator(seed=3)), 12)
+    assert len({json.dumps(a) for a in answers}) > 6
+
+
+def test_other_seed_other_responses():
+    assert texts(SimApp(Simulator(seed=3)), 8) != texts(SimApp(Simulator(seed=4)), 8)
+
+
+def test_explicit_request_seeds_make_order_irrelevant():
+    bodies = [{**BODY, "seed": i} for i in range(10)]
+    forward = [ask(SimApp(Simulator(seed=1)), b)[0] for b in bodies]
+    app = SimApp(Simulator(seed=1))
+    backward = [ask(app, b)[0] for b in reversed(bodies)]
+    assert forward == list(reversed(backward))
+
+
+def test_header_seed_equals_body_seed_semantics():
+    app = SimApp(Simulator(seed=1))
+    a = ask(app, BODY, {**HEADERS, "labkit-seed": "task-1"})[0]
+    b = ask(app, BODY, {**HEADERS, "labkit-seed": "task-1"})[0]
+    assert a == b
+
+
+def test_concurrent_requests_give_the_same_multiset_of_responses():
+    serial = sorted(json.dumps(t) for t in texts(SimApp(Simulator(seed=5)), 40))
+    app = SimApp(Simulator(seed=5))
+    with ThreadPoolExecutor(8) as pool:
+        parallel = sorted(json.dumps(c) for c, _, _ in pool.map(lambda _: ask(app), range(40)))
+    assert serial == parallel
+
+
+def test_explicit_seeds_are_identical_under_concurrency():
+    bodies = [{**BODY, "seed": i} for i in range(30)]
+    serial = [ask(SimApp(Simulator(seed=2)), b)[0] for b in bodies]
+    app = SimApp(Simulator(seed=2))
+    with ThreadPoolExecutor(6) as pool:
+        parallel = list(pool.map(lambda b: ask(app, b)[0], bodies))
+    assert serial == parallel
+
+
+def test_responses_are_identical_across_processes():
+    script = (
+        "import json; from labkit.sim.app import SimApp; from labkit.sim.engine import Simulator\n"
+        f"body = json.dumps({BODY!r}).encode(); app = SimApp(Simulator(seed=9))\n"
+        "print(json.dumps([json.loads(app.handle('POST', '/v1/messages', {'x-api-key': 'k'}, body).body)['content'] for _ in range(5)]))"
+    )
+    outputs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout for _ in range(2)]
+    local = texts(SimApp(Simulator(seed=9)), 5)
+    assert json.loads(outputs[0]) == json.loads(outputs[1]) == local
+
+
+def test_temperature_zero_is_deterministic_only_when_batch_invariant():
+    app = SimApp(Simulator(seed=0))
+    invariant = {**BODY, "temperature": 0.0, "batch_invariant": True, "max_tokens": 60}
+    assert len({json.dumps(ask(app, invariant)[0]) for _ in range(30)}) == 1
+    sizes = {ask(app, {**BODY, "temperature": 0.0})[2]["labkit-batch-size"] for _ in range(30)}
+    assert len(sizes) > 3  # the server's batch size changes with load
+
+
+def test_effort_changes_output_length_and_latency():
+    app = SimApp(Simulator(seed=0))
+    stats = {}
+    for effort in ("low", "max"):
+        body = {**BODY, "max_tokens": 5000, "thinking": {"type": "adaptive"}, "output_config": {"effort": effort}}
+        runs = [ask(app, body) for _ in range(10)]
+        stats[effort] = (
+            sum(u["output_tokens"] for _, u, _ in runs),
+            sum(float(h["labkit-simulated-latency-ms"]) for _, _, h in runs),
+        )
+    assert stats["max"][0] > 3 * stats["low"][0]
+    assert stats["max"][1] > stats["low"][1]

@@ -1,0 +1,137 @@
+"""Fault scenarios: each changes behaviour at its rate, in its window, on its slice."""
+
+import json
+
+import pytest
+
+from labkit.sim.app import SimApp
+from labkit.sim.engine import Simulator
+from labkit.sim.faults import SCENARIOS, Fault, FaultSpecError, as_faults, parse_fault
+from labkit.sim.lm import FOREIGN_TOKENS
+
+BODY = {"model": "sim-sonnet-4-6", "max_tokens": 60, "messages": [{"role": "user", "content": "Explain the change"}]}
+
+
+def ask(app, body=BODY, **headers):
+    response = app.handle("POST", "/v1/messages", {"x-api-key": "k", **headers}, json.dumps(body).encode())
+    assert response.status == 200, response.body
+    return json.loads(response.body), response.headers
+
+
+def within(observed, expected, n):
+    # 5 binomial standard deviations: seeds are fixed, so this documents the tolerance, never flakes
+    return abs(observed - expected) <= 5 * (expected * (1 - expected) / n) ** 0.5 + 1e-9
+
+
+def test_parse_fault_specs_and_scenarios():
+    fault = parse_fault("misrouting:rate=0.1,start=2025-08-05,end=2025-09-04,models=sim-sonnet-4-6")
+    assert fault.rate == 0.1 and fault.models == ("sim-sonnet-4-6",)
+    assert fault.start.isoformat().startswith("2025-08-05")
+    assert as_faults("sep2025") == SCENARIOS["sep2025"]
+    assert len(as_faults("approx_topk:rate=0.1;overloaded:rate=0.2")) == 2
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("gremlins", "unknown fault kind"),
+        ("approx_topk:rate=2", "rate must be in [0, 1]"),
+        ("approx_topk:rate=lots", "rate is not a number"),
+        ("approx_topk:colour=red", "unknown option"),
+        ("approx_topk:rate", "expected key=value"),
+        ("approx_topk:start=yesterday", "not an ISO 8601 time"),
+    ],
+)
+def test_bad_fault_specs_are_explained(spec, message):
+    with pytest.raises(FaultSpecError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        parse_fault(spec)
+
+
+def test_misrouting_hits_its_share_of_users_and_is_sticky():
+    app = SimApp(Simulator(seed=0, faults=[Fault("misrouting", 0.2)]))
+    users = [f"user-{i}" for i in range(1500)]
+    pools = {u: ask(app, {**BODY, "max_tokens": 1, "metadata": {"user_id": u}})[1]["labkit-pool"] for u in users}
+    share = sum(p == "long-context" for p in pools.values()) / len(users)
+    assert within(share, 0.2, len(users))
+    for user in users[:50]:  # sticky: the same user lands in the same pool again
+        again = ask(app, {**BODY, "max_tokens": 1, "metadata": {"user_id": user}})[1]["labkit-pool"]
+        assert again == pools[user]
+
+
+def test_raising_the_misrouting_rate_only_adds_users():
+    def routed(rate):
+        app = SimApp(Simulator(seed=0, faults=[Fault("misrouting", rate)]))
+        return {
+            u for u in range(400)
+            if ask(app, {**BODY, "max_tokens": 1, "metadata": {"user_id": str(u)}})[1]["labkit-pool"] != "standard"
+        }  # fmt: skip
+
+    assert routed(0.05) <= routed(0.16)
+
+
+def test_fault_windows_follow_the_request_time():
+    app = SimApp(Simulator(seed=0, faults="sep2025"))
+    body = {**BODY, "max_tokens": 1}
+    before = [ask(app, {**body, "metadata": {"user_id": str(u)}}, **{"labkit-time": "2025-08-01T12:00:00Z"})[1] for u in range(300)]
+    worst = [ask(app, {**body, "metadata": {"user_id": str(u)}}, **{"labkit-time": "2025-08-31T12:00:00Z"})[1] for u in range(300)]
+    assert all(h["labkit-pool"] == "standard" for h in before)
+    assert within(sum(h["labkit-pool"] != "standard" for h in worst) / 300, 0.16, 300)
+
+
+def test_output_corruption_puts_foreign_script_into_replies():
+    foreign = set(FOREIGN_TOKENS)
+
+    def share(faults):
+        app = SimApp(Simulator(seed=0, faults=faults))
+        replies = [ask(app, {**BODY, "seed": i})[0]["content"][0]["text"] for i in range(300)]
+        return sum(any(t in r for t in foreign) for r in replies) / len(replies)
+
+    assert share(None) == 0
+    assert share([Fault("output_corruption", 1.0)]) > 0.1
+
+
+def test_approx_topk_changes_greedy_output():
+    body = {**BODY, "temperature": 0.0, "batch_invariant": True}
+    clean = SimApp(Simulator(seed=0))
+    faulty = SimApp(Simulator(seed=0, faults=[Fault("approx_topk", 0.5)]))
+    reference = ask(clean, body)[0]["content"]
+    assert all(ask(clean, body)[0]["content"] == reference for _ in range(5))
+    assert any(ask(faulty, body)[0]["content"] != reference for _ in range(5))
+
+
+def test_low_default_effort_only_changes_the_default():
+    app = SimApp(Simulator(seed=0, faults=[Fault("low_default_effort")]))
+    assert ask(app)[1]["labkit-effort"] == "medium"
+    explicit = {**BODY, "output_config": {"effort": "high"}}
+    assert ask(app, explicit)[1]["labkit-effort"] == "high"
+    assert ask(SimApp(Simulator(seed=0)))[1]["labkit-effort"] == "high"
+
+
+def test_thinking_dropped_shows_as_cache_misses_on_affected_sessions():
+    conversation = [
+        {"role": "user", "content": "Explain the change"},
+        {"role": "assistant", "content": "I will look at the diff first."},
+        {"role": "user", "content": "Go on"},
+    ]
+    body = {**BODY, "messages": conversation, "cache_control": {"type": "ephemeral"}}
+    healthy = SimApp(Simulator(seed=0))
+    assert ask(healthy, body, **{"labkit-session": "s1"})[0]["usage"]["cache_read_input_tokens"] > 0
+    broken = SimApp(Simulator(seed=0, faults=[Fault("thinking_dropped", 0.5)]))
+    reads = [ask(broken, body, **{"labkit-session": f"s{i}"})[0]["usage"]["cache_read_input_tokens"] for i in range(400)]
+    assert within(sum(r == 0 for r in reads) / 400, 0.5, 400)
+
+
+def test_brevity_prompt_shortens_replies():
+    def words(faults):
+        app = SimApp(Simulator(seed=0, faults=faults))
+        body = {**BODY, "max_tokens": 400}
+        return [len(ask(app, {**body, "seed": i})[0]["content"][0]["text"].split()) for i in range(100)]
+
+    assert max(words([Fault("brevity_prompt")])) <= 100
+    assert max(words(None)) > 100 or sum(words(None)) > sum(words([Fault("brevity_prompt")]))
+
+
+def test_faults_apply_only_to_their_models():
+    app = SimApp(Simulator(seed=0, faults=[Fault("misrouting", 1.0, models=("sim-haiku-4-5",))]))
+    assert ask(app)[1]["labkit-pool"] == "standard"
+    assert ask(app, {**BODY, "model": "sim-haiku-4-5"})[1]["labkit-pool"] == "long-context"
