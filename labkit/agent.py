@@ -8,6 +8,7 @@ the simulator made up.
 
 from __future__ import annotations
 
+import json
 import time as wallclock
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -31,7 +32,7 @@ SYSTEM_PROMPT = (
 TOOLS: list[dict[str, Any]] = [
     {
         "name": "write_solution",
-        "description": "Write the complete contents of solution.py (replaces any previous version).",
+        "description": "Write the whole of solution.py (replaces any earlier version).",
         "input_schema": {
             "type": "object",
             "properties": {"code": {"type": "string", "description": "Python source code"}},
@@ -130,20 +131,25 @@ def run_task(
                 system=SYSTEM_PROMPT,
                 tools=TOOLS,  # type: ignore[arg-type]
                 messages=messages,  # type: ignore[arg-type]
-                extra_headers={**headers, "labkit-seed": f"{seed}:{task.id}:{epoch}:{record.turns}"},
+                extra_headers={
+                    **headers,
+                    "labkit-seed": f"{seed}:{task.id}:{epoch}:{record.turns}",
+                },
                 extra_body={"cache_control": {"type": "ephemeral"}},
                 **options,
             )
             response = raw.parse()
             simulated = raw.headers.get("labkit-simulated-latency-ms")
-            record.latency_ms += float(simulated) if simulated else 1000 * (wallclock.perf_counter() - started)
+            record.latency_ms += (
+                float(simulated) if simulated else 1000 * (wallclock.perf_counter() - started)
+            )
             usage = response.usage
             record.input_tokens += usage.input_tokens + (usage.cache_creation_input_tokens or 0)
             record.input_tokens += usage.cache_read_input_tokens or 0
             record.cache_read_tokens += usage.cache_read_input_tokens or 0
             record.output_tokens += usage.output_tokens
-            blocks = [block.to_dict() for block in response.content]
-            record.thinking_chars += sum(len(b.get("thinking", "")) for b in blocks)
+            blocks: list[dict[str, Any]] = [block.to_dict() for block in response.content]
+            record.thinking_chars += sum(len(str(b.get("thinking", ""))) for b in blocks)
             messages.append({"role": "assistant", "content": blocks})
             calls = [b for b in blocks if b["type"] == "tool_use"]
             if not calls:
@@ -152,12 +158,17 @@ def run_task(
             results = []
             for call in calls:
                 record.tool_calls += 1
-                signature = (call["name"], repr(sorted(call["input"].items())))
-                record.repeated_tool_calls += signature == previous_call
+                signature = (str(call["name"]), json.dumps(call["input"], sort_keys=True))
+                record.repeated_tool_calls += int(signature == previous_call)
                 previous_call = signature
                 content, is_error, code = _execute(call, task, code, record)
                 results.append(
-                    {"type": "tool_result", "tool_use_id": call["id"], "content": content, "is_error": is_error}
+                    {
+                        "type": "tool_result",
+                        "tool_use_id": call["id"],
+                        "content": content,
+                        "is_error": is_error,
+                    }
                 )
             messages.append({"role": "user", "content": results})
             if record.submitted:
@@ -239,7 +250,11 @@ def run_suite(
 
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         records = list(
-            tqdm(pool.map(one, jobs), total=len(jobs), disable=not progress, desc=f"runs ({effort})")
+            tqdm(
+                pool.map(one, jobs), total=len(jobs), disable=not progress, desc=f"runs ({effort})"
+            )
         )
-    frame = pd.DataFrame([{k: v for k, v in asdict(r).items() if k != "transcript"} for r in records])
+    frame = pd.DataFrame(
+        [{k: v for k, v in asdict(r).items() if k != "transcript"} for r in records]
+    )
     return frame[RECORD_COLUMNS].sort_values(["task", "epoch"], ignore_index=True)

@@ -1,4 +1,4 @@
-"""The `labkit` command: serve the simulator, benchmark it, retrain its model, run a demo."""
+"""The `labkit` command: serve the simulator, benchmark it, run a demo."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from pathlib import Path
 
 from labkit.sim.faults import FAULT_KINDS, SCENARIOS, FaultSpecError, as_faults
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-
 
 def _serve(args: argparse.Namespace) -> int:
     from labkit.sim.app import SimApp
@@ -18,8 +16,13 @@ def _serve(args: argparse.Namespace) -> int:
     from labkit.sim.server import SimServer
 
     faults = as_faults(";".join(args.fault)) if args.fault else ()
-    server = SimServer(SimApp(Simulator(seed=args.seed, faults=faults)), args.host, args.port, args.verbose)
-    print(f"labkit simulator listening on {server.url} (seed {args.seed}); Ctrl-C stops it", flush=True)
+    server = SimServer(
+        SimApp(Simulator(seed=args.seed, faults=faults)), args.host, args.port, args.verbose
+    )
+    print(
+        f"labkit simulator listening on {server.url} (seed {args.seed}); Ctrl-C stops it",
+        flush=True,
+    )
     print(f"  use: anthropic.Anthropic(base_url='{server.url}', api_key='any')", flush=True)
     try:
         server.serve_forever()
@@ -42,16 +45,19 @@ def _bench(args: argparse.Namespace) -> int:
     return 0
 
 
-def _train(args: argparse.Namespace) -> int:
-    from labkit.sim import lm
+def _tasks(args: argparse.Namespace) -> int:
+    from labkit.tasks import TaskError, load_suite
 
-    corpus = sorted(Path(args.corpus).glob("*.txt"))
-    if not corpus:
-        print(f"labkit train-lm: no .txt files in {args.corpus}", file=sys.stderr)
+    try:
+        suite = load_suite(Path(args.dir) if args.dir else None)
+    except TaskError as error:
+        print(f"labkit tasks: {error}", file=sys.stderr)
         return 2
-    weights = lm.train([p.read_text(encoding="utf-8") for p in corpus])
-    lm.save(weights, Path(args.out))
-    print(f"trained on {len(corpus)} files; vocabulary {len(weights.vocab)} words; saved to {args.out}")
+    print(f"{'task':<28} {'difficulty':>10}  candidates")
+    for task in suite:
+        kinds = ", ".join(c.kind for c in task.candidates)
+        print(f"{task.id:<28} {task.difficulty:>10.2f}  {kinds}")
+    print(f"{len(suite)} tasks, all valid")
     return 0
 
 
@@ -75,7 +81,8 @@ def _demo(args: argparse.Namespace) -> int:
         mean_output_tokens=("output_tokens", "mean"),
         mean_latency_s=("latency_ms", lambda ms: ms.mean() / 1000),
     )
-    print(f"\nSimulated agent on {runs['task'].nunique()} tasks x {args.epochs} epochs (seed {args.seed}):")
+    tasks = runs["task"].nunique()
+    print(f"\nSimulated agent on {tasks} tasks x {args.epochs} epochs (seed {args.seed}):")
     print(table.round(3).to_string())
     return 0
 
@@ -86,14 +93,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="run the simulated Messages API on loopback")
     serve.add_argument("--port", type=int, default=8765)
-    serve.add_argument("--host", default="127.0.0.1", help="loopback only (127.0.0.1, ::1, localhost)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="loopback only (127.0.0.1, ::1, localhost)"
+    )
     serve.add_argument("--seed", type=int, default=0)
     serve.add_argument(
         "--fault",
         action="append",
         default=[],
-        help=f"a fault spec such as 'approx_topk:rate=0.05' or a scenario ({', '.join(SCENARIOS)}); "
-        f"kinds: {', '.join(FAULT_KINDS)}",
+        help="a fault spec such as 'approx_topk:rate=0.05' or a scenario "
+        f"({', '.join(SCENARIOS)}); kinds: {', '.join(FAULT_KINDS)}",
     )
     serve.add_argument("--verbose", action="store_true", help="log every request to stderr")
     serve.set_defaults(run=_serve)
@@ -103,10 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--quick", action="store_true", help="smaller counts (a smoke test)")
     bench.set_defaults(run=_bench)
 
-    train = commands.add_parser("train-lm", help="retrain the simulator's language model")
-    train.add_argument("--corpus", default=str(REPO_ROOT / "datasets" / "corpus"))
-    train.add_argument("--out", default=str(Path(__file__).parent / "sim" / "weights"))
-    train.set_defaults(run=_train)
+    tasks = commands.add_parser("tasks", help="validate and list the coding-task suite")
+    tasks.add_argument("--dir", help="a task suite folder (default: datasets/tasks)")
+    tasks.set_defaults(run=_tasks)
 
     demo = commands.add_parser("demo", help="run the agent on the task suite at two efforts")
     demo.add_argument("--epochs", type=int, default=3)

@@ -31,14 +31,20 @@ def test_in_process_round_trip(api):
 
 
 def test_max_tokens_stops_generation(api):
-    message = api.messages.create(model=MODEL, max_tokens=3, messages=USER, extra_body={"temperature": 1.0})
+    message = api.messages.create(
+        model=MODEL, max_tokens=3, messages=USER, extra_body={"temperature": 1.0}
+    )
     assert message.usage.output_tokens <= 3
 
 
 def test_stop_sequences(api):
     for seed in range(40):
         message = api.messages.create(
-            model=MODEL, max_tokens=60, messages=USER, stop_sequences=["."], extra_body={"seed": seed}
+            model=MODEL,
+            max_tokens=60,
+            messages=USER,
+            stop_sequences=["."],
+            extra_body={"seed": seed},
         )
         if message.stop_reason == "stop_sequence":
             assert message.stop_sequence == "." and "." not in message.content[0].text
@@ -64,7 +70,9 @@ def test_thinking_blocks_have_signatures_and_scale_with_effort(api):
 
 
 def test_streaming_matches_the_final_message(api):
-    with api.messages.stream(model=MODEL, max_tokens=40, messages=USER, extra_body={"seed": 1}) as stream:
+    with api.messages.stream(
+        model=MODEL, max_tokens=40, messages=USER, extra_body={"seed": 1}
+    ) as stream:
         text = "".join(stream.text_stream)
         final = stream.get_final_message()
     assert text == final.content[0].text
@@ -73,13 +81,28 @@ def test_streaming_matches_the_final_message(api):
 
 
 def test_streaming_tool_use_input_arrives_whole(api):
-    tools = [{"name": "lookup", "input_schema": {"type": "object", "properties": {"q": {"type": "string"}}, "required": ["q"]}}]
+    tools = [
+        {
+            "name": "lookup",
+            "input_schema": {
+                "type": "object",
+                "properties": {"q": {"type": "string"}},
+                "required": ["q"],
+            },
+        }
+    ]
     with api.messages.stream(
-        model=MODEL, max_tokens=200, messages=USER, tools=tools, tool_choice={"type": "tool", "name": "lookup"}
+        model=MODEL,
+        max_tokens=200,
+        messages=USER,
+        tools=tools,
+        tool_choice={"type": "tool", "name": "lookup"},
     ) as stream:
         final = stream.get_final_message()
-    call = [b for b in final.content if b.type == "tool_use"][0]
-    assert final.stop_reason == "tool_use" and call.name == "lookup" and call.input == {"q": "example"}
+    call = next(b for b in final.content if b.type == "tool_use")
+    assert (
+        final.stop_reason == "tool_use" and call.name == "lookup" and call.input == {"q": "example"}
+    )
 
 
 def test_models_endpoints(api):
@@ -94,7 +117,12 @@ def test_async_client_round_trip():
     async def go():
         async with labkit.async_client(seed=7) as api:
             results = await asyncio.gather(
-                *[api.messages.create(model=MODEL, max_tokens=16, messages=USER, extra_body={"seed": i}) for i in range(8)]
+                *[
+                    api.messages.create(
+                        model=MODEL, max_tokens=16, messages=USER, extra_body={"seed": i}
+                    )
+                    for i in range(8)
+                ]
             )
         return results
 
@@ -104,17 +132,26 @@ def test_async_client_round_trip():
 
 def test_loopback_server_round_trip(sim_server):
     with anthropic.Anthropic(api_key="any", base_url=sim_server.url) as api:
-        message = api.messages.create(model=MODEL, max_tokens=32, messages=USER, extra_body={"seed": 5})
+        message = api.messages.create(
+            model=MODEL, max_tokens=32, messages=USER, extra_body={"seed": 5}
+        )
         check_message(message)
-        with api.messages.stream(model=MODEL, max_tokens=32, messages=USER, extra_body={"seed": 5}) as stream:
+        with api.messages.stream(
+            model=MODEL, max_tokens=32, messages=USER, extra_body={"seed": 5}
+        ) as stream:
             assert "".join(stream.text_stream) == message.content[0].text
         with pytest.raises(anthropic.BadRequestError):
             api.messages.create(model=MODEL, max_tokens=-1, messages=USER)
 
 
 def test_loopback_and_in_process_give_the_same_answer(sim_server):
-    with anthropic.Anthropic(api_key="any", base_url=sim_server.url) as remote, client(seed=7) as local:
-        a = remote.messages.create(model=MODEL, max_tokens=32, messages=USER, extra_body={"seed": 9})
+    with (
+        anthropic.Anthropic(api_key="any", base_url=sim_server.url) as remote,
+        client(seed=7) as local,
+    ):
+        a = remote.messages.create(
+            model=MODEL, max_tokens=32, messages=USER, extra_body={"seed": 9}
+        )
         b = local.messages.create(model=MODEL, max_tokens=32, messages=USER, extra_body={"seed": 9})
     assert a.content[0].text == b.content[0].text
 
@@ -146,9 +183,15 @@ def test_live_backend_is_the_real_sdk_client(monkeypatch, sim_server):
 def test_transient_errors_are_retried_by_the_sdk(fault, status):
     with client(seed=1, faults=f"{fault}:rate=0.5", max_retries=8) as api:
         for i in range(10):  # every request eventually succeeds through the SDK's retries
-            check_message(api.messages.create(model=MODEL, max_tokens=8, messages=USER, extra_body={"seed": i}))
-    with client(seed=1, faults=f"{fault}:rate=1.0", max_retries=1) as api:
-        with pytest.raises(anthropic.APIStatusError) as caught:
-            api.messages.create(model=MODEL, max_tokens=8, messages=USER)
+            check_message(
+                api.messages.create(
+                    model=MODEL, max_tokens=8, messages=USER, extra_body={"seed": i}
+                )
+            )
+    with (
+        client(seed=1, faults=f"{fault}:rate=1.0", max_retries=1) as api,
+        pytest.raises(anthropic.APIStatusError) as caught,
+    ):
+        api.messages.create(model=MODEL, max_tokens=8, messages=USER)
     assert caught.value.status_code == status
     assert caught.value.response.headers["retry-after"] == "1"

@@ -54,6 +54,11 @@ class SimApp:
     def __init__(self, simulator: Simulator) -> None:
         self.simulator = simulator
 
+    def error(self, status: int, message: str) -> SimResponse:
+        """An error response outside any route (for transport-level problems)."""
+        request_id = f"req_sim_{uuid.uuid4().hex[:24]}"
+        return _json(status, ApiError(status, message).body(request_id), {"request-id": request_id})
+
     def handle(self, method: str, path: str, headers: dict[str, str], body: bytes) -> SimResponse:
         request_id = f"req_sim_{uuid.uuid4().hex[:24]}"
         base = {"request-id": request_id, "labkit-simulator": "1"}
@@ -63,7 +68,9 @@ class SimApp:
         except ApiError as error:
             return _json(error.status, error.body(request_id), {**base, **error.headers})
         except Exception as error:  # a bug in the simulator must not take the server down
-            return _json(500, ApiError(500, f"internal simulator error: {error!r}").body(request_id), base)
+            return _json(
+                500, ApiError(500, f"internal simulator error: {error!r}").body(request_id), base
+            )
 
     def _route(
         self, method: str, path: str, headers: dict[str, str], body: bytes, base: dict[str, str]
@@ -71,7 +78,12 @@ class SimApp:
         if path == "/v1/models":
             _allow(method, "GET")
             data = [_model_info(m) for m in MODELS]
-            page = {"data": data, "has_more": False, "first_id": data[0]["id"], "last_id": data[-1]["id"]}
+            page = {
+                "data": data,
+                "has_more": False,
+                "first_id": data[0]["id"],
+                "last_id": data[-1]["id"],
+            }
             return _json(200, page, base)
         if path.startswith("/v1/models/"):
             _allow(method, "GET")
@@ -97,7 +109,12 @@ class SimApp:
             if request.stream:
                 return SimResponse(
                     200,
-                    {"content-type": "text/event-stream", "cache-control": "no-cache", **base, **extra},
+                    {
+                        "content-type": "text/event-stream",
+                        "cache-control": "no-cache",
+                        **base,
+                        **extra,
+                    },
                     stream=stream_events(message),
                 )
             return _json(200, message, {**base, **extra})
@@ -115,4 +132,6 @@ def _parse(body: bytes) -> Any:
     try:
         return json.loads(body or b"null")
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise invalid(f"There was an error parsing the body: {error.msg if hasattr(error, 'msg') else error}") from None
+        raise invalid(
+            f"There was an error parsing the body: {error.msg if hasattr(error, 'msg') else error}"
+        ) from None

@@ -14,7 +14,6 @@ import json
 import threading
 from collections import Counter
 from dataclasses import dataclass
-
 from typing import Any
 
 import numpy as np
@@ -22,7 +21,14 @@ import numpy as np
 from labkit.sim import lm
 from labkit.sim.catalog import EFFORT_SKILL, EFFORT_THINKING_WORDS, THINKING_SKILL
 from labkit.sim.errors import ApiError
-from labkit.sim.faults import BREVITY_INSTRUCTION, Fault, as_faults, misrouted, parse_time, unit_hash
+from labkit.sim.faults import (
+    BREVITY_INSTRUCTION,
+    Fault,
+    as_faults,
+    misrouted,
+    parse_time,
+    unit_hash,
+)
 from labkit.sim.policy import CodingPolicy, ToolCall
 from labkit.sim.sampling import SamplingParams
 from labkit.sim.validation import MessagesRequest
@@ -75,9 +81,12 @@ class Simulator:
         self._lock = threading.Lock()
 
     # -- randomness ------------------------------------------------------------------------
-    def _rng(self, body: dict[str, Any], request: MessagesRequest, headers: dict[str, str]) -> np.random.Generator:
+    def _rng(
+        self, body: dict[str, Any], request: MessagesRequest, headers: dict[str, str]
+    ) -> np.random.Generator:
         retry = headers.get("x-stainless-retry-count", "0")
         explicit = request.seed if request.seed is not None else headers.get("labkit-seed")
+        material: tuple[object, ...]
         if explicit is not None:
             material = ("seed", self.seed, str(explicit), retry)
         else:
@@ -101,7 +110,9 @@ class Simulator:
         for kind, status in (("rate_limit", 429), ("overloaded", 529)):
             if kind in rates and rng.random() < rates[kind]:
                 message = "Rate limited. Please try again later." if status == 429 else "Overloaded"
-                raise ApiError(status, message, headers={"retry-after": "1", "retry-after-ms": "20"})
+                raise ApiError(
+                    status, message, headers={"retry-after": "1", "retry-after-ms": "20"}
+                )
         effort = request.effort or request.model.default_effort
         if request.effort is None and "low_default_effort" in rates:
             effort = "medium"
@@ -136,7 +147,7 @@ class Simulator:
         rng: np.random.Generator,
     ) -> tuple[list[str], str]:
         return self.model.generate(
-            self.model.encode(prompt)[-2:],
+            self.model.encode_tail(prompt),
             limit,
             self._sampling(request),
             rng,
@@ -293,7 +304,11 @@ class Simulator:
         }
 
     def _latency(
-        self, request: MessagesRequest, cond: Conditions, output_tokens: int, rng: np.random.Generator
+        self,
+        request: MessagesRequest,
+        cond: Conditions,
+        output_tokens: int,
+        rng: np.random.Generator,
     ) -> float:
         model = request.model
         seconds = model.time_to_first_token_ms / 1000 + output_tokens / model.tokens_per_second
@@ -310,7 +325,11 @@ def _last_user_text(request: MessagesRequest) -> str:
     for message in reversed(request.messages):
         if message["role"] == "user":
             texts = [b.get("text", "") for b in message["content"] if b.get("type") == "text"]
-            results = [str(b.get("content", "")) for b in message["content"] if b.get("type") == "tool_result"]
+            results = [
+                str(b.get("content", ""))
+                for b in message["content"]
+                if b.get("type") == "tool_result"
+            ]
             return " ".join(texts + results)
     return ""
 
@@ -321,6 +340,3 @@ def _apply_stop_sequences(text: str, stops: list[str]) -> tuple[str, str | None]
         return text, None
     position, stop = min(hits)
     return text[:position], stop
-
-
-

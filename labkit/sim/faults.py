@@ -17,7 +17,7 @@ FAULT_KINDS: dict[str, str] = {
     "output_corruption": "rare foreign-script tokens and broken code in outputs (Aug 2025 bug 2)",
     "approx_topk": "approximate top-k sometimes drops the most probable token (Aug 2025 bug 3)",
     "low_default_effort": "the default effort drops from high to medium (Mar 2026 change 1)",
-    "thinking_dropped": "older thinking cleared on every turn after an idle resume (Mar 2026 change 2)",
+    "thinking_dropped": "old thinking cleared every turn after an idle resume (Mar 2026 change 2)",
     "brevity_prompt": "a system-prompt instruction to cut verbosity (Apr 2026 change 3)",
     "rate_limit": "429 rate_limit_error with retry-after (exercises the SDK's retries)",
     "overloaded": "529 overloaded_error with retry-after (exercises the SDK's retries)",

@@ -18,10 +18,11 @@ Two details exist for teaching:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -45,8 +46,12 @@ FOREIGN_LOGIT = -4.0
 MASSIVE_PAIRS = 3
 MASSIVE_SCALE = 30017.3
 BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128)
+LOGITS_CACHE_SIZE = 8192  # x 6 KB: about 50 MB at most
 
 FloatVector = npt.NDArray[np.float32]
+Sparse = tuple[npt.NDArray[np.int64], FloatVector]
+Component = FloatVector | Sparse
+_EMPTY: Sparse = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
 
 
 def tokenize(text: str) -> list[str]:
@@ -73,7 +78,9 @@ def detokenize(tokens: Iterable[str]) -> str:
 
 
 def _log_conditional(
-    pairs: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]], size: int, prior: npt.NDArray[np.float64]
+    pairs: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]],
+    size: int,
+    prior: npt.NDArray[np.float64],
 ) -> npt.NDArray[np.float32]:
     """log P(next | context word), interpolated with the prior so no row has zeros."""
     counts = np.zeros((size, size))
@@ -81,7 +88,8 @@ def _log_conditional(
     rows = counts.sum(axis=1, keepdims=True)
     weight = rows / (rows + 2.0)
     probs = weight * counts / np.maximum(rows, 1.0) + (1.0 - weight) * prior[None, :]
-    return np.log(probs).astype(np.float32)
+    table: npt.NDArray[np.float32] = np.log(probs).astype(np.float32)
+    return table
 
 
 class LanguageModel:
@@ -107,12 +115,15 @@ class LanguageModel:
         trigrams: defaultdict[tuple[int, int], Counter[int]] = defaultdict(Counter)
         for a, b, c in zip(ids[:-2].tolist(), ids[1:-1].tolist(), ids[2:].tolist(), strict=True):
             trigrams[(a, b)][c] += 1
-        self._trigrams = {
-            key: (np.array(list(c.keys())), np.log1p(np.array(list(c.values()), dtype=np.float32)))
+        self._trigrams: dict[tuple[int, int], Sparse] = {
+            key: (
+                np.array(list(c.keys()), dtype=np.int64),
+                np.log1p(np.array(list(c.values()), dtype=np.float32)) * np.float32(TRIGRAM_WEIGHT),
+            )
             for key, c in trigrams.items()
         }
-        self._bias = np.zeros(size, dtype=np.float32)
-        self._bias[self.foreign_ids] = FOREIGN_LOGIT
+        self._foreign_bias = np.full(len(FOREIGN_TOKENS), FOREIGN_LOGIT, dtype=np.float32)
+        self._logits_for_split = lru_cache(maxsize=LOGITS_CACHE_SIZE)(self._reduce)
         rng = np.random.default_rng(seed)
         self._massive = [
             (MASSIVE_SCALE * sign * row).astype(np.float32)
@@ -127,40 +138,72 @@ class LanguageModel:
     def encode(self, text: str) -> list[int]:
         return [self.index[t] for t in tokenize(text) if t in self.index and t != END]
 
-    def components(self, prev2: int, prev: int) -> list[FloatVector]:
-        """The vectors whose sum is the logits, in the kernel's base order.
+    def encode_tail(self, text: str, n: int = 2) -> list[int]:
+        """The last n known words of a text: all the context an n-gram model looks at."""
+        tail = text[-200:] if len(text) > 200 else text
+        return self.encode(tail)[-n:]
 
+    def components(self, prev2: int, prev: int) -> list[Component]:
+        """The terms whose sum is the logits, in the kernel's base order.
+
+        Dense terms are vectors; sparse ones are (indices, values) pairs, added only where they
+        are non-zero (adding 0.0 leaves a float unchanged, so this is the same sum, faster).
         Each +massive vector is placed far from its -massive twin so that tiled reductions
         separate them: their exact sum is zero, their float32 sums are not.
         """
-        trigram = np.zeros(self.vocab_size, dtype=np.float32)
-        seen = self._trigrams.get((prev2, prev))
-        if seen is not None:
-            trigram[seen[0]] = seen[1] * np.float32(TRIGRAM_WEIGHT)
         m = self._massive
-        return [m[0], self._bigram[prev], m[2], m[5], self._skip[prev2], m[1], trigram, m[4], m[3], self._bias]
+        trigram = self._trigrams.get((prev2, prev), _EMPTY)
+        foreign = (self.foreign_ids, self._foreign_bias)
+        return [
+            m[0],
+            self._bigram[prev],
+            m[2],
+            m[5],
+            self._skip[prev2],
+            m[1],
+            trigram,
+            m[4],
+            m[3],
+            foreign,
+        ]
 
     def logits(self, prev2: int, prev: int, *, batch_size: int = 1) -> FloatVector:
-        """float32 logits, reduced in the order a server with this batch size would use.
+        """float32 logits (read-only), reduced in the order a server with this batch size uses.
 
-        The components are cut into `split` tiles (split-K, as GPU kernels do when a batch is too
-        small to fill the machine); each tile is summed in float32, then the tile sums are added.
-        Different splits round differently, so the result is not batch-invariant, exactly as in
-        production inference.
+        Memoised per (context, split): the computation is a pure function of both, and
+        generation visits the same contexts again and again.
+        """
+        return self._logits_for_split(int(prev2), int(prev), split_for_batch(batch_size))
+
+    def _reduce(self, prev2: int, prev: int, split: int) -> FloatVector:
+        """The tiled float32 reduction itself.
+
+        The terms are cut into `split` tiles (split-K, as GPU kernels do when a batch is too
+        small to fill the machine); each tile is summed in float32 from left to right, then the
+        tile sums are added. Different splits round differently, so the result is not
+        batch-invariant, exactly as in production inference.
         """
         parts = self.components(prev2, prev)
-        split = split_for_batch(batch_size)
         bounds = [round(i * len(parts) / split) for i in range(split + 1)]
         total: FloatVector | None = None
-        for start, stop in zip(bounds, bounds[1:], strict=False):
-            tile = parts[start].copy()
-            for part in parts[start + 1 : stop]:
-                tile += part  # float32, left to right: one fixed order per tile
+        for start, stop in itertools.pairwise(bounds):
+            tile: FloatVector | None = None
+            for part in parts[start:stop]:
+                if isinstance(part, tuple):
+                    if tile is None:
+                        tile = np.zeros(self.vocab_size, dtype=np.float32)
+                    tile[part[0]] += part[1]
+                elif tile is None:
+                    tile = part.copy()
+                else:
+                    tile += part
+            assert tile is not None
             if total is None:
                 total = tile
             else:
                 total += tile
         assert total is not None
+        total.flags.writeable = False
         return total
 
     def generate(
@@ -182,6 +225,7 @@ class LanguageModel:
             logits = self.logits(prev2, prev, batch_size=batch_size)
             if foreign_boost and prev < self.foreign_ids[0]:
                 # One odd token inside English text, as in the reports, not a run of them.
+                logits = logits.copy()
                 logits[self.foreign_ids] += np.float32(foreign_boost)
             drop = drop_top_rate > 0 and rng.random() < drop_top_rate
             token_id = select_token(logits, params, rng, drop_top_token=drop)

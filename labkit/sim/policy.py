@@ -108,7 +108,7 @@ class CodingPolicy:
         drop_top_rate: float,
     ) -> ToolCall | None:
         names = {t["name"] for t in request.tools}
-        task = self._task(request) if CODING_TOOLS <= names else None
+        task = self._task(request) if names >= CODING_TOOLS else None
         if task is None:
             return _generic_call(request, rng)
         steps = history(request.messages)
@@ -170,7 +170,9 @@ def _failed_codes(steps: list[Step]) -> set[str]:
 def _corrupt(code: str, rng: np.random.Generator) -> str:
     """Aug 2025 bug 2: a token that should be rare appears in the middle of code."""
     lines = code.split("\n")
-    targets = [i for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("#")]
+    targets = [
+        i for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("#")
+    ]
     i = int(rng.choice(targets)) if targets else 0
     mark = str(rng.choice(CORRUPT_MARKS))
     lines[i] = f"{lines[i]} {mark}"
@@ -188,7 +190,14 @@ def _generic_call(request: MessagesRequest, rng: np.random.Generator) -> ToolCal
         return None
     schema = tool.get("input_schema") or {}
     properties = schema.get("properties") or {}
-    example = {"string": "example", "integer": 1, "number": 1.0, "boolean": True, "array": [], "object": {}}
+    example = {
+        "string": "example",
+        "integer": 1,
+        "number": 1.0,
+        "boolean": True,
+        "array": [],
+        "object": {},
+    }
     arguments = {
         name: example.get(str(spec.get("type")), "example")
         for name, spec in properties.items()

@@ -96,13 +96,17 @@ def select_token(
     returned a candidate set without the most probable token, so even greedy decoding picked the
     runner-up.
     """
-    values = np.array(logits, dtype=np.float64)
+    values = np.asarray(logits, dtype=np.float32)
     if drop_top_token and values.size > 1:
+        values = values.copy()
         values[int(np.argmax(values))] = -np.inf
     if params.temperature <= 0:
         return int(np.argmax(values))
-    probs = filtered_distribution(values, params)
+    if params.top_k or (params.top_p is not None and params.top_p < 1.0):
+        weights = filtered_distribution(values, params)
+    else:  # the common case: unnormalised float32 weights are enough to sample from
+        weights = np.exp((values - values.max()) / np.float32(params.temperature))
     # Inverse-CDF sampling with one uniform draw keeps the RNG stream easy to reason about.
-    cumulative = np.cumsum(probs)
+    cumulative = np.cumsum(weights)
     index = int(np.searchsorted(cumulative, rng.random() * cumulative[-1], side="right"))
     return min(index, values.size - 1)

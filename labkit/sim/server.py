@@ -7,7 +7,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from labkit.sim.app import SimApp
+from labkit.sim.app import MAX_BODY_BYTES, SimApp
 from labkit.sim.engine import Simulator
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -18,9 +18,17 @@ class _Handler(BaseHTTPRequestHandler):
     server: SimServer
 
     def _serve(self) -> None:
-        length = int(self.headers.get("content-length") or 0)
-        body = self.rfile.read(length) if length else b""
-        response = self.server.app.handle(self.command, self.path, dict(self.headers.items()), body)
+        try:
+            length = int(self.headers.get("content-length") or 0)
+            if not 0 <= length <= MAX_BODY_BYTES:
+                raise ValueError(length)
+        except ValueError:
+            self.close_connection = True
+            response = self.server.app.error(400, "invalid Content-Length header")
+        else:
+            body = self.rfile.read(length) if length else b""
+            headers = dict(self.headers.items())
+            response = self.server.app.handle(self.command, self.path, headers, body)
         self.send_response(response.status)
         for name, value in response.headers.items():
             self.send_header(name, value)
@@ -55,7 +63,8 @@ class SimServer(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
+        name = host.decode() if isinstance(host, bytes) else host
+        return f"http://[{name}]:{port}" if ":" in name else f"http://{name}:{port}"
 
 
 def start_in_thread(seed: int = 0, faults: Any = None, port: int = 0) -> SimServer:

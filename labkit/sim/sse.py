@@ -44,14 +44,18 @@ def stream_events(message: dict[str, Any]) -> Iterator[bytes]:
         )
         for delta in deltas:
             yield _event(
-                "content_block_delta", {"type": "content_block_delta", "index": index, "delta": delta}
+                "content_block_delta",
+                {"type": "content_block_delta", "index": index, "delta": delta},
             )
         yield _event("content_block_stop", {"type": "content_block_stop", "index": index})
     yield _event(
         "message_delta",
         {
             "type": "message_delta",
-            "delta": {"stop_reason": message["stop_reason"], "stop_sequence": message["stop_sequence"]},
+            "delta": {
+                "stop_reason": message["stop_reason"],
+                "stop_sequence": message["stop_sequence"],
+            },
             "usage": {"output_tokens": usage["output_tokens"]},
         },
     )

@@ -8,7 +8,11 @@ from concurrent.futures import ThreadPoolExecutor
 from labkit.sim.app import SimApp
 from labkit.sim.engine import Simulator
 
-BODY = {"model": "sim-sonnet-4-6", "max_tokens": 40, "messages": [{"role": "user", "content": "Explain the bug"}]}
+BODY = {
+    "model": "sim-sonnet-4-6",
+    "max_tokens": 40,
+    "messages": [{"role": "user", "content": "Explain the bug"}],
+}
 HEADERS = {"x-api-key": "k"}
 
 
@@ -74,7 +78,12 @@ def test_responses_are_identical_across_processes():
         f"body = json.dumps({BODY!r}).encode(); app = SimApp(Simulator(seed=9))\n"
         "print(json.dumps([json.loads(app.handle('POST', '/v1/messages', {'x-api-key': 'k'}, body).body)['content'] for _ in range(5)]))"
     )
-    outputs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout for _ in range(2)]
+    outputs = [
+        subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True
+        ).stdout
+        for _ in range(2)
+    ]
     local = texts(SimApp(Simulator(seed=9)), 5)
     assert json.loads(outputs[0]) == json.loads(outputs[1]) == local
 
@@ -91,7 +100,12 @@ def test_effort_changes_output_length_and_latency():
     app = SimApp(Simulator(seed=0))
     stats = {}
     for effort in ("low", "max"):
-        body = {**BODY, "max_tokens": 5000, "thinking": {"type": "adaptive"}, "output_config": {"effort": effort}}
+        body = {
+            **BODY,
+            "max_tokens": 5000,
+            "thinking": {"type": "adaptive"},
+            "output_config": {"effort": effort},
+        }
         runs = [ask(app, body) for _ in range(10)]
         stats[effort] = (
             sum(u["output_tokens"] for _, u, _ in runs),

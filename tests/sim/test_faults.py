@@ -9,11 +9,17 @@ from labkit.sim.engine import Simulator
 from labkit.sim.faults import SCENARIOS, Fault, FaultSpecError, as_faults, parse_fault
 from labkit.sim.lm import FOREIGN_TOKENS
 
-BODY = {"model": "sim-sonnet-4-6", "max_tokens": 60, "messages": [{"role": "user", "content": "Explain the change"}]}
+BODY = {
+    "model": "sim-sonnet-4-6",
+    "max_tokens": 60,
+    "messages": [{"role": "user", "content": "Explain the change"}],
+}
 
 
 def ask(app, body=BODY, **headers):
-    response = app.handle("POST", "/v1/messages", {"x-api-key": "k", **headers}, json.dumps(body).encode())
+    response = app.handle(
+        "POST", "/v1/messages", {"x-api-key": "k", **headers}, json.dumps(body).encode()
+    )
     assert response.status == 200, response.body
     return json.loads(response.body), response.headers
 
@@ -50,7 +56,10 @@ def test_bad_fault_specs_are_explained(spec, message):
 def test_misrouting_hits_its_share_of_users_and_is_sticky():
     app = SimApp(Simulator(seed=0, faults=[Fault("misrouting", 0.2)]))
     users = [f"user-{i}" for i in range(1500)]
-    pools = {u: ask(app, {**BODY, "max_tokens": 1, "metadata": {"user_id": u}})[1]["labkit-pool"] for u in users}
+    pools = {
+        u: ask(app, {**BODY, "max_tokens": 1, "metadata": {"user_id": u}})[1]["labkit-pool"]
+        for u in users
+    }
     share = sum(p == "long-context" for p in pools.values()) / len(users)
     assert within(share, 0.2, len(users))
     for user in users[:50]:  # sticky: the same user lands in the same pool again
@@ -72,8 +81,22 @@ def test_raising_the_misrouting_rate_only_adds_users():
 def test_fault_windows_follow_the_request_time():
     app = SimApp(Simulator(seed=0, faults="sep2025"))
     body = {**BODY, "max_tokens": 1}
-    before = [ask(app, {**body, "metadata": {"user_id": str(u)}}, **{"labkit-time": "2025-08-01T12:00:00Z"})[1] for u in range(300)]
-    worst = [ask(app, {**body, "metadata": {"user_id": str(u)}}, **{"labkit-time": "2025-08-31T12:00:00Z"})[1] for u in range(300)]
+    before = [
+        ask(
+            app,
+            {**body, "metadata": {"user_id": str(u)}},
+            **{"labkit-time": "2025-08-01T12:00:00Z"},
+        )[1]
+        for u in range(300)
+    ]
+    worst = [
+        ask(
+            app,
+            {**body, "metadata": {"user_id": str(u)}},
+            **{"labkit-time": "2025-08-31T12:00:00Z"},
+        )[1]
+        for u in range(300)
+    ]
     assert all(h["labkit-pool"] == "standard" for h in before)
     assert within(sum(h["labkit-pool"] != "standard" for h in worst) / 300, 0.16, 300)
 
@@ -117,7 +140,10 @@ def test_thinking_dropped_shows_as_cache_misses_on_affected_sessions():
     healthy = SimApp(Simulator(seed=0))
     assert ask(healthy, body, **{"labkit-session": "s1"})[0]["usage"]["cache_read_input_tokens"] > 0
     broken = SimApp(Simulator(seed=0, faults=[Fault("thinking_dropped", 0.5)]))
-    reads = [ask(broken, body, **{"labkit-session": f"s{i}"})[0]["usage"]["cache_read_input_tokens"] for i in range(400)]
+    reads = [
+        ask(broken, body, **{"labkit-session": f"s{i}"})[0]["usage"]["cache_read_input_tokens"]
+        for i in range(400)
+    ]
     assert within(sum(r == 0 for r in reads) / 400, 0.5, 400)
 
 
@@ -125,7 +151,9 @@ def test_brevity_prompt_shortens_replies():
     def words(faults):
         app = SimApp(Simulator(seed=0, faults=faults))
         body = {**BODY, "max_tokens": 400}
-        return [len(ask(app, {**body, "seed": i})[0]["content"][0]["text"].split()) for i in range(100)]
+        return [
+            len(ask(app, {**body, "seed": i})[0]["content"][0]["text"].split()) for i in range(100)
+        ]
 
     assert max(words([Fault("brevity_prompt")])) <= 100
     assert max(words(None)) > 100 or sum(words(None)) > sum(words([Fault("brevity_prompt")]))

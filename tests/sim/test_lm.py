@@ -6,6 +6,7 @@ import pytest
 from labkit.sim import lm
 from labkit.sim.sampling import SamplingParams
 
+
 @pytest.fixture(scope="module")
 def model():
     return lm.load()
@@ -13,7 +14,20 @@ def model():
 
 def test_tokenize_and_detokenize_round_trip_simple_text():
     tokens = lm.tokenize("Run the tests, then fix it.\n\nDone!")
-    assert tokens == ["Run", "the", "tests", ",", "then", "fix", "it", ".", lm.END, "Done", "!", lm.END]
+    assert tokens == [
+        "Run",
+        "the",
+        "tests",
+        ",",
+        "then",
+        "fix",
+        "it",
+        ".",
+        lm.END,
+        "Done",
+        "!",
+        lm.END,
+    ]
     assert lm.detokenize(tokens) == "Run the tests, then fix it."
 
 
@@ -76,7 +90,9 @@ def test_foreign_boost_makes_foreign_tokens_appear(model):
     params = SamplingParams(temperature=1.0)
     foreign = set(lm.FOREIGN_TOKENS)
     plain, boosted = np.random.default_rng(1), np.random.default_rng(1)
-    plain_hits = sum(bool(foreign & set(model.generate(prompt, 60, params, plain)[0])) for _ in range(200))
+    plain_hits = sum(
+        bool(foreign & set(model.generate(prompt, 60, params, plain)[0])) for _ in range(200)
+    )
     boosted_hits = sum(
         bool(foreign & set(model.generate(prompt, 60, params, boosted, foreign_boost=17.0)[0]))
         for _ in range(200)

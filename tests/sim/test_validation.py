@@ -44,8 +44,18 @@ CASES = [
     ("max_tokens too big", {**OK, "max_tokens": 10**6}, 400, "maximum allowed number of output"),
     ("max_tokens a string", {**OK, "max_tokens": "16"}, 400, "valid integer"),
     ("extra field", {**OK, "frequency_penalty": 1}, 400, "frequency_penalty: Extra inputs"),
-    ("system role", {**OK, "messages": [{"role": "system", "content": "x"}]}, 400, "Unexpected role"),
-    ("bad role", {**OK, "messages": [{"role": "robot", "content": "x"}]}, 400, "'user' or 'assistant'"),
+    (
+        "system role",
+        {**OK, "messages": [{"role": "system", "content": "x"}]},
+        400,
+        "Unexpected role",
+    ),
+    (
+        "bad role",
+        {**OK, "messages": [{"role": "robot", "content": "x"}]},
+        400,
+        "'user' or 'assistant'",
+    ),
     (
         "bad block type",
         {**OK, "messages": [{"role": "user", "content": [{"type": "video"}]}]},
@@ -78,7 +88,12 @@ CASES = [
     ("tool without schema", {**OK, "tools": [{"name": "t"}]}, 400, "input_schema: Field required"),
     (
         "tool_use without result",
-        {**user_then({"role": "assistant", "content": [TOOL_USE]}, {"role": "user", "content": "next"}), "tools": TOOLS},
+        {
+            **user_then(
+                {"role": "assistant", "content": [TOOL_USE]}, {"role": "user", "content": "next"}
+            ),
+            "tools": TOOLS,
+        },
         400,
         "without `tool_result` blocks",
     ),
@@ -87,7 +102,10 @@ CASES = [
         {
             **OK,
             "messages": [
-                {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_9", "content": "x"}]}
+                {
+                    "role": "user",
+                    "content": [{"type": "tool_result", "tool_use_id": "toolu_9", "content": "x"}],
+                }
             ],
         },
         400,
@@ -135,11 +153,17 @@ def test_a_valid_request_after_many_bad_ones_still_works(app):
 
 def test_the_sdk_raises_its_real_exceptions(api):
     with pytest.raises(anthropic.BadRequestError, match="max_tokens"):
-        api.messages.create(model="sim-sonnet-4-6", max_tokens=0, messages=[{"role": "user", "content": "x"}])
+        api.messages.create(
+            model="sim-sonnet-4-6", max_tokens=0, messages=[{"role": "user", "content": "x"}]
+        )
     with pytest.raises(anthropic.NotFoundError):
-        api.messages.create(model="claude-nope", max_tokens=5, messages=[{"role": "user", "content": "x"}])
+        api.messages.create(
+            model="claude-nope", max_tokens=5, messages=[{"role": "user", "content": "x"}]
+        )
 
 
 def test_count_tokens_endpoint(api):
-    counted = api.messages.count_tokens(model="sim-sonnet-4-6", messages=[{"role": "user", "content": "x" * 400}])
+    counted = api.messages.count_tokens(
+        model="sim-sonnet-4-6", messages=[{"role": "user", "content": "x" * 400}]
+    )
     assert 100 <= counted.input_tokens <= 140
