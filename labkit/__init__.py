@@ -9,9 +9,13 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+_SUBMODULES = frozenset(
+    {"agent", "checks", "clients", "record", "sandbox", "sim", "student", "tasks", "bench"}
+)
 __all__ = ["BackendError", "async_client", "client", "is_simulated", "run_suite"]
 
 if TYPE_CHECKING:
@@ -29,4 +33,6 @@ def __getattr__(name: str) -> Any:
         from labkit.agent import run_suite
 
         return run_suite
+    if name in _SUBMODULES:  # `import labkit; labkit.student.student_seed(...)` works
+        return importlib.import_module(f"labkit.{name}")
     raise AttributeError(f"module 'labkit' has no attribute {name!r}")

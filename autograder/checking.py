@@ -1,0 +1,193 @@
+"""`course check`: the quality gate a lab must pass before students see it.
+
+It works on a throw-away copy of the course, so the instructor's gradebook is never touched. For
+each lab: the solution scores full marks on every autograded cell under several student seeds;
+the untouched release runs to the end and scores zero; grade ids are unique; points add up; the
+release carries no outputs, solutions, hidden tests, mark schemes or secrets; feedback shows no
+hidden test; and grading stays within the lab's time budget.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm.auto import tqdm
+
+from autograder import submissions
+from autograder.course import Course, last_error_line
+from autograder.gradebook import grades_for
+
+LAB_POINTS = 100.0
+BUDGET_SECONDS = 60.0
+MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "BEGIN MARK SCHEME")
+SECRETS = re.compile(r"sk-ant-[A-Za-z0-9_-]{8,}|ANTHROPIC_API_KEY\s*=\s*['\"][^'\"]+")
+HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
+
+
+@dataclass
+class LabCheck:
+    lab: str
+    points: float = 0.0
+    auto_points: float = 0.0
+    full_marks: str = "-"
+    release_zero: str = "-"
+    seconds_per_submission: float = 0.0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def page_text(path: Path) -> str:
+    raw = path.read_text(encoding="utf-8")
+    if path.suffix == ".html":
+        raw = html.unescape(re.sub(r"<[^>]+>", "", raw))
+    return raw
+
+
+def _hidden_lines(notebook_text: str) -> list[str]:
+    lines = []
+    for block in HIDDEN.findall(notebook_text.replace("\\n", "\n")):
+        lines += [line.strip() for line in block.splitlines() if len(line.strip()) >= 16]
+    return lines
+
+
+def _static_checks(course: Course, lab: str, result: LabCheck) -> None:
+    notebook = submissions.read(course.notebook(lab))
+    seen: set[str] = set()
+    for cell in notebook.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        grade_id = meta.get("grade_id")
+        if not meta:
+            continue
+        if grade_id in seen:
+            result.problems.append(f"grade id {grade_id!r} is used twice")
+        seen.add(grade_id)
+        if meta.get("grade") and meta.get("task"):
+            result.problems.append(
+                f"cell {grade_id!r} is both a grade and a task cell (nbgrader counts its points "
+                "twice); a manually graded task has grade=false, task=true"
+            )
+        if meta.get("grade") or meta.get("task"):
+            result.points += float(meta.get("points", 0))
+            if cell.cell_type == "code" and not meta.get("solution") and not meta.get("task"):
+                result.auto_points += float(meta.get("points", 0))
+    if result.points != LAB_POINTS:
+        result.problems.append(f"points add up to {result.points:g}, not {LAB_POINTS:g}")
+
+
+def _release_checks(course: Course, lab: str, result: LabCheck) -> None:
+    release = course.notebook(lab, "release")
+    text = page_text(release)
+    for marker in MARKERS:
+        if marker in text:
+            result.problems.append(f"the release contains {marker!r}")
+    if SECRETS.search(text):
+        result.problems.append("the release contains something that looks like an API key")
+    leaked = [line for line in _hidden_lines(page_text(course.notebook(lab))) if line in text]
+    if leaked:
+        result.problems.append(f"hidden test text in the release: {leaked[0]!r}")
+    for cell in submissions.read(release).cells:
+        if cell.cell_type == "code" and (cell.outputs or cell.execution_count is not None):
+            result.problems.append("the release notebook carries outputs")
+            break
+
+
+def _autograde(course: Course, lab: str, student: str) -> float:
+    started = time.perf_counter()
+    process = course.nbgrader("autograde", lab, f"--student={student}", "--force", "--create")
+    if process.returncode != 0:
+        raise RuntimeError(last_error_line(process))
+    return time.perf_counter() - started
+
+
+def check_lab(course: Course, lab: str, seeds: int = 3) -> LabCheck:
+    result = LabCheck(lab)
+    _static_checks(course, lab, result)
+    process = course.nbgrader("generate_assignment", lab, "--force")
+    if process.returncode != 0:
+        result.problems.append(f"generate_assignment failed: {last_error_line(process)}")
+        return result
+    _release_checks(course, lab, result)
+    students = [f"check-seed-{i}" for i in range(seeds)]
+    for student in students:
+        submissions.write(course, lab, student, submissions.full(course, lab))
+    submissions.write(course, lab, "check-blank", submissions.blank(course, lab))
+    durations = []
+    for student in [*students, "check-blank"]:
+        try:
+            durations.append(_autograde(course, lab, student))
+        except RuntimeError as error:
+            result.problems.append(f"autograde of {student} failed: {error}")
+            return result
+    result.seconds_per_submission = sum(durations) / len(durations)
+    full = 0
+    for student in students:
+        grades = grades_for(course, lab, student)
+        missed = [
+            c.grade_id
+            for c in (grades.cells if grades else [])
+            if c.autograded and c.score < c.max_score
+        ]
+        if grades and not missed:
+            full += 1
+        else:
+            result.problems.append(
+                f"the solution lost points as {student}: {', '.join(missed) or 'no grades'}"
+            )
+    result.full_marks = f"{full}/{seeds}"
+    blank = grades_for(course, lab, "check-blank")
+    result.release_zero = "yes" if blank and blank.auto_score == 0 else "no"
+    if result.release_zero == "no":
+        result.problems.append(
+            f"the untouched release scores {blank.auto_score if blank else '?'} points"
+        )
+    executed = submissions.read(course.notebook(lab, "autograded", "check-blank"))
+    if any(c.cell_type == "code" and c.execution_count is None for c in executed.cells):
+        result.problems.append("the untouched release did not run to the end")
+    course.nbgrader("generate_feedback", lab, "--force")
+    hidden = _hidden_lines(page_text(course.notebook(lab)))
+    for page in course.feedback.glob(f"*/{lab}/*.html"):
+        leaked = [line for line in hidden if line in page_text(page)]
+        if leaked:
+            result.problems.append(f"feedback {page.name} shows hidden test text: {leaked[0]!r}")
+            break
+    if result.seconds_per_submission > BUDGET_SECONDS:
+        result.problems.append(
+            f"grading takes {result.seconds_per_submission:.1f} s a submission (budget {BUDGET_SECONDS:g} s)"
+        )
+    return result
+
+
+def check(
+    course: Course, labs: list[str] | None = None, *, seeds: int = 3, progress: bool = True
+) -> list[LabCheck]:
+    chosen = course.require_labs(labs)
+    with tempfile.TemporaryDirectory(prefix="course-check-") as folder:
+        scratch = Course(Path(folder))
+        shutil.copy(course.root / "nbgrader_config.py", scratch.root / "nbgrader_config.py")
+        for lab in chosen:
+            shutil.copytree(course.source / lab, scratch.source / lab)
+        return [
+            check_lab(scratch, lab, seeds)
+            for lab in tqdm(chosen, desc="checking", disable=not progress)
+        ]
+
+
+def table(results: list[LabCheck]) -> str:
+    header = f"{'lab':<24} {'points':>6} {'auto':>5} {'full marks':>10} {'release 0':>9} {'s/submission':>12}  status"
+    lines = [header]
+    for r in results:
+        status = "ok" if r.ok else "FAIL: " + "; ".join(r.problems)
+        lines.append(
+            f"{r.lab:<24} {r.points:>6g} {r.auto_points:>5g} {r.full_marks:>10} {r.release_zero:>9} "
+            f"{r.seconds_per_submission:>12.1f}  {status}"
+        )
+    return "\n".join(lines)

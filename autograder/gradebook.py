@@ -1,0 +1,95 @@
+"""Reading scores out of nbgrader's gradebook (SQLite by default, PostgreSQL with --db)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from nbgrader.api import Gradebook, MissingEntry
+
+from autograder.course import Course
+
+
+@dataclass(frozen=True)
+class CellGrade:
+    grade_id: str
+    score: float
+    max_score: float
+    autograded: bool  # False: a person grades it (written answers, tasks)
+
+
+@dataclass
+class StudentGrades:
+    student: str
+    lab: str
+    cells: list[CellGrade] = field(default_factory=list)
+
+    @property
+    def auto_score(self) -> float:
+        return sum(c.score for c in self.cells if c.autograded)
+
+    @property
+    def auto_max(self) -> float:
+        return sum(c.max_score for c in self.cells if c.autograded)
+
+    @property
+    def manual_max(self) -> float:
+        return sum(c.max_score for c in self.cells if not c.autograded)
+
+    @property
+    def total(self) -> float:
+        return sum(c.score for c in self.cells)
+
+
+def grades_for(course: Course, lab: str, student: str) -> StudentGrades | None:
+    """The student's graded cells for a lab, or None when there is no graded submission."""
+    result = StudentGrades(student, lab)
+    with Gradebook(course.gradebook_url) as gradebook:
+        try:
+            notebook = gradebook.find_submission_notebook(lab, lab, student)
+        except MissingEntry:
+            return None
+        seen: set[str] = set()
+        for grade in notebook.grades:
+            if grade.name in seen:  # nbgrader lists a task cell once per cell table it is in
+                continue
+            seen.add(str(grade.name))
+            autograded = grade.cell_type == "code" and not grade.needs_manual_grade
+            result.cells.append(
+                CellGrade(
+                    str(grade.name),
+                    float(grade.score or 0.0),
+                    float(grade.max_score or 0.0),
+                    autograded,
+                )
+            )
+    result.cells.sort(key=lambda c: c.grade_id)
+    return result
+
+
+def all_scores(course: Course) -> list[dict[str, object]]:
+    """One row per (student, lab) with total and maximum scores, for export."""
+    rows: list[dict[str, object]] = []
+    with Gradebook(course.gradebook_url) as gradebook:
+        labs = [a.name for a in gradebook.assignments]
+        for student in gradebook.students:
+            for lab in labs:
+                try:
+                    submission = gradebook.find_submission(lab, student.id)
+                    score, max_score = float(submission.score), float(submission.max_score)
+                    submitted = True
+                except MissingEntry:
+                    assignment = gradebook.find_assignment(lab)
+                    score, max_score, submitted = 0.0, float(assignment.max_score), False
+                rows.append(
+                    {
+                        "student": student.id,
+                        "first_name": student.first_name or "",
+                        "last_name": student.last_name or "",
+                        "email": student.email or "",
+                        "lab": lab,
+                        "score": score,
+                        "max_score": max_score,
+                        "submitted": submitted,
+                    }
+                )
+    return rows

@@ -1,0 +1,34 @@
+"""nbgrader settings for the course. The `course` command runs nbgrader from this folder.
+
+Everything nbgrader needs lives here, in one file, on purpose: nbgrader reads the course folder's
+nbgrader_config.py reliably, while a --config file on the command line was measured not to take
+effect for the feedback preprocessors (see the project's TOOLCHAIN notes).
+"""
+
+import os
+
+c = get_config()  # type: ignore[name-defined]  # noqa: F821  (nbgrader injects get_config)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+c.CourseDirectory.root = HERE
+c.CourseDirectory.course_id = os.environ.get("COURSE_ID", "ai-literacy")
+c.CourseDirectory.db_url = os.environ.get("COURSE_DB_URL", "sqlite:///" + os.path.join(HERE, "gradebook.db"))
+
+# Feedback must never show hidden tests (nbgrader shows them by default: jupyter/nbgrader#917).
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
+
+# One cell may take at most this long; a lab's whole budget is 60 s on one core.
+c.ExecutePreprocessor.timeout = 60
+# A loop that swallows KeyboardInterrupt must fail that student, not the whole batch.
+c.Execute.raise_on_iopub_timeout = False
+c.Execute.interrupt_on_timeout = True
+
+# Students must not be able to edit the tests.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+c.ClearOutput.remove_metadata_fields = ["collapsed", "scrolled", "execution"]
