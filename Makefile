@@ -15,9 +15,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## demo: install, then run the simulated agent on the task suite at two efforts
+## demo: install, run the simulated agent at two efforts, grade a sample class, build the book
 demo: $(STAMP)
-	$(BIN)/labkit demo --epochs 3
+	$(BIN)/labkit demo --epochs 3 --quiet
+	$(BIN)/course --quiet demo
+	@$(MAKE) --no-print-directory book
 
 ## test: the whole test suite (the command CI runs)
 test: $(STAMP)

@@ -53,6 +53,8 @@ TOOLS: list[dict[str, Any]] = [
         },
     },
 ]
+# Every task's tests take well under 100 ms; anything slower is a hang, so stop it early.
+TEST_TIMEOUT_S = 2.0
 RECORD_COLUMNS = [
     "task", "epoch", "seed", "model", "effort", "thinking", "success", "submitted", "turns",
     "tool_calls", "repeated_tool_calls", "tests_run", "input_tokens", "output_tokens",
@@ -180,7 +182,7 @@ def run_task(
         record.stop_reason = "api_error"
         record.error = f"{type(error).__name__}: {error}"
     if record.submitted and code is not None:
-        record.success = run_tests(code, task.test_code).ok
+        record.success = run_tests(code, task.test_code, timeout_s=TEST_TIMEOUT_S).ok
     if keep_transcript:
         record.transcript = messages
     return record
@@ -197,7 +199,7 @@ def _execute(
         if code is None:
             return "No solution.py yet: call write_solution first.", True, code
         record.tests_run += 1
-        outcome = run_tests(code, task.test_code)
+        outcome = run_tests(code, task.test_code, timeout_s=TEST_TIMEOUT_S)
         return outcome.summary(), not outcome.ok, code
     if name == "submit":
         record.submitted = True

@@ -38,7 +38,8 @@ BREVITY_SKILL_PENALTY = 0.15
 FOREIGN_BOOST = 17.0  # tuned: about a quarter of corrupted replies show foreign script
 BRIEF_TEXT_WORDS = 25
 BRIEF_FINAL_WORDS = 100
-PREAMBLE_WORDS = 20
+# A note before each tool call: terse at low effort, more deliberate at high effort.
+EFFORT_PREAMBLE_WORDS = {"low": 8, "medium": 14, "high": 20, "xhigh": 26, "max": 32}
 # How long a final answer runs at each effort (words, before random variation).
 EFFORT_TEXT_WORDS = {"low": 30, "medium": 60, "high": 100, "xhigh": 140, "max": 180}
 
@@ -213,7 +214,8 @@ class Simulator:
         call = self._tool_call(request, cond, rng)
         brief = cond.brevity or BREVITY_INSTRUCTION in request.system
         if call is not None:  # a short note before the tool call
-            target = min(BRIEF_TEXT_WORDS, PREAMBLE_WORDS) if brief else PREAMBLE_WORDS
+            target = EFFORT_PREAMBLE_WORDS[cond.effort]
+            target = min(target, BRIEF_TEXT_WORDS) if brief else target
         else:
             target = int(EFFORT_TEXT_WORDS[cond.effort] * rng.lognormal(0.0, 0.4))
             target = min(target, BRIEF_FINAL_WORDS) if brief else target

@@ -1,0 +1,14 @@
+PAIRS = {")": "(", "]": "[", "}": "{"}
+
+
+def max_depth(text):
+    stack = []
+    deepest = 0
+    for ch in text:
+        if ch in "([{":
+            stack.append(ch)
+            deepest = max(deepest, len(stack))
+        elif ch in PAIRS:
+            if not stack or stack.pop() != PAIRS[ch]:
+                return -1
+    return deepest if not stack else -1

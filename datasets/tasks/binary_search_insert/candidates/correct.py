@@ -1,0 +1,9 @@
+def insertion_point(items, x):
+    lo, hi = 0, len(items)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if x < items[mid]:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo

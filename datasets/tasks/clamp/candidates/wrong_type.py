@@ -1,0 +1,2 @@
+def clamp(x, lo, hi):
+    return float(max(lo, min(x, hi)))

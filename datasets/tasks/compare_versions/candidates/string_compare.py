@@ -1,0 +1,2 @@
+def compare_versions(a, b):
+    return (a > b) - (a < b)

@@ -1,0 +1,7 @@
+def dedupe(items):
+    out = []
+    for item in items:
+        if item in out:
+            out.remove(item)
+        out.append(item)
+    return out

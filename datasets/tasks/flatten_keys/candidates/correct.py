@@ -1,0 +1,9 @@
+def flatten_keys(data, sep="."):
+    flat = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            for inner, leaf in flatten_keys(value, sep).items():
+                flat[f"{key}{sep}{inner}"] = leaf
+        else:
+            flat[key] = value
+    return flat

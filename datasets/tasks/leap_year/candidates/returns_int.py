@@ -1,0 +1,2 @@
+def is_leap_year(year):
+    return int(year % 4 == 0 and (year % 100 != 0 or year % 400 == 0))

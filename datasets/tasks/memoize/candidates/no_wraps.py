@@ -1,0 +1,11 @@
+def memoize(func):
+    cache = {}
+
+    def wrapper(*args):
+        if args not in cache:
+            wrapper.calls += 1
+            cache[args] = func(*args)
+        return cache[args]
+
+    wrapper.calls = 0
+    return wrapper

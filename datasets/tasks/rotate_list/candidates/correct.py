@@ -1,0 +1,5 @@
+def rotate(items, k):
+    if not items:
+        return []
+    k %= len(items)
+    return items[-k:] + items[:-k] if k else list(items)

@@ -1,0 +1,3 @@
+def rotate(items, k):
+    k %= len(items)
+    return items[-k:] + items[:-k]

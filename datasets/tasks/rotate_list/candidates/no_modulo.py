@@ -1,0 +1,4 @@
+def rotate(items, k):
+    if not items:
+        return []
+    return items[-k:] + items[:-k]

@@ -1,0 +1,5 @@
+import re
+
+
+def decode(text):
+    return "".join(ch * int(count) for count, ch in re.findall(r"(\d+)(\D)", text))

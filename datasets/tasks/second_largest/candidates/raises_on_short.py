@@ -1,0 +1,2 @@
+def second_largest(numbers):
+    return sorted(set(numbers))[-2]
