@@ -45,8 +45,12 @@ def _live_kwargs(max_retries: int) -> dict[str, Any]:
 
 def _handler(app: SimApp) -> Any:
     def handle(request: httpx2.Request) -> httpx2.Response:
-        response = app.handle(request.method, request.url.raw_path.decode(), dict(request.headers), request.read())
-        return httpx2.Response(response.status, headers=response.headers, content=b"".join(response.chunks()))
+        response = app.handle(
+            request.method, request.url.raw_path.decode(), dict(request.headers), request.read()
+        )
+        return httpx2.Response(
+            response.status, headers=response.headers, content=b"".join(response.chunks())
+        )
 
     return handle
 

@@ -79,7 +79,9 @@ class ReplayTransport(httpx2.BaseTransport):
                 continue
             try:
                 entry = json.loads(line)
-                body = json.dumps(entry["request"]).encode() if entry["request"] is not None else b""
+                body = (
+                    json.dumps(entry["request"]).encode() if entry["request"] is not None else b""
+                )
                 key = _key(entry["method"], entry["path"], body)
             except (ValueError, KeyError, TypeError) as error:
                 raise ReplayError(f"{path}:{number}: not a recorded exchange ({error})") from None
@@ -97,4 +99,6 @@ class ReplayTransport(httpx2.BaseTransport):
             )
             error = {"type": "error", "error": {"type": "not_found_error", "message": message}}
             return httpx2.Response(404, json=error)
-        return httpx2.Response(entry["status"], headers=entry["headers"], content=entry["body"].encode())
+        return httpx2.Response(
+            entry["status"], headers=entry["headers"], content=entry["body"].encode()
+        )

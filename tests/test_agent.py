@@ -31,7 +31,9 @@ def test_success_is_the_real_outcome_of_the_submitted_code(suite):
     with client(seed=4) as api:
         for task in suite[:12]:
             for epoch in range(3):
-                record = run_task(api, task, epoch=epoch, seed=4, effort="low", keep_transcript=True)
+                record = run_task(
+                    api, task, epoch=epoch, seed=4, effort="low", keep_transcript=True
+                )
                 code = written_code(record.transcript)
                 assert code is not None
                 assert code in {c.code for c in task.candidates}  # a real candidate, uncorrupted
@@ -65,7 +67,9 @@ def test_runs_are_reproducible_whatever_the_concurrency(suite):
     many = run_suite(suite[:6], epochs=3, seed=5, concurrency=6, progress=False)
     pd.testing.assert_frame_equal(one, many)
     other = run_suite(suite[:6], epochs=3, seed=6, concurrency=1, progress=False)
-    assert not one[["success", "turns", "output_tokens"]].equals(other[["success", "turns", "output_tokens"]])
+    assert not one[["success", "turns", "output_tokens"]].equals(
+        other[["success", "turns", "output_tokens"]]
+    )
 
 
 def test_loopback_server_gives_the_same_runs_as_in_process(suite, sim_server):

@@ -14,7 +14,11 @@ from labkit.sim.app import SimApp
 from labkit.sim.engine import Simulator
 from labkit.sim.server import SimServer
 
-BODY = {"model": "sim-sonnet-4-6", "max_tokens": 16, "messages": [{"role": "user", "content": "hi"}]}
+BODY = {
+    "model": "sim-sonnet-4-6",
+    "max_tokens": 16,
+    "messages": [{"role": "user", "content": "hi"}],
+}
 
 
 def raw_exchange(server, payload: bytes) -> bytes:
@@ -35,7 +39,7 @@ def raw_exchange(server, payload: bytes) -> bytes:
         b"POST /v1/messages HTTP/1.1\r\nContent-Length: lots\r\n\r\n",
         b"POST /v1/messages HTTP/1.1\r\nContent-Length: -5\r\n\r\n",
         b"POST /v1/messages HTTP/1.1\r\nx-api-key: k\r\nContent-Length: 9\r\n\r\n{not json",
-        b"POST /v1/messages HTTP/1.1\r\nx-api-key: k\r\nContent-Length: 100\r\n\r\n{\"model\"",
+        b'POST /v1/messages HTTP/1.1\r\nx-api-key: k\r\nContent-Length: 100\r\n\r\n{"model"',
         b"\x00\xff\xfe" * 100,
     ],
     ids=["garbage", "bad-length", "negative-length", "bad-json", "truncated-body", "binary"],
@@ -48,7 +52,8 @@ def test_malformed_http_never_takes_the_server_down(sim_server, payload):
 
 def test_bad_json_gets_an_api_error_body(sim_server):
     reply = raw_exchange(
-        sim_server, b"POST /v1/messages HTTP/1.1\r\nx-api-key: k\r\nContent-Length: 9\r\n\r\n{not json"
+        sim_server,
+        b"POST /v1/messages HTTP/1.1\r\nx-api-key: k\r\nContent-Length: 9\r\n\r\n{not json",
     )
     head, _, body = reply.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 400")
@@ -60,8 +65,12 @@ def test_curl_style_plain_http_and_streaming(sim_server):
     reply = httpx2.post(f"{sim_server.url}/v1/messages", json=BODY, headers=headers)
     assert reply.status_code == 200 and reply.json()["type"] == "message"
     assert reply.headers["request-id"].startswith("req_")
-    streamed = httpx2.post(f"{sim_server.url}/v1/messages", json={**BODY, "stream": True}, headers=headers)
-    events = [line.split(": ", 1)[1] for line in streamed.text.splitlines() if line.startswith("event: ")]
+    streamed = httpx2.post(
+        f"{sim_server.url}/v1/messages", json={**BODY, "stream": True}, headers=headers
+    )
+    events = [
+        line.split(": ", 1)[1] for line in streamed.text.splitlines() if line.startswith("event: ")
+    ]
     assert events[0] == "message_start" and events[-1] == "message_stop"
     assert "content_block_delta" in events
 
@@ -76,7 +85,18 @@ def test_labkit_serve_command(tmp_path):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     process = subprocess.Popen(
-        [sys.executable, "-m", "labkit.cli", "serve", "--port", str(port), "--seed", "3", "--fault", "approx_topk:rate=0.1"],
+        [
+            sys.executable,
+            "-m",
+            "labkit.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--seed",
+            "3",
+            "--fault",
+            "approx_topk:rate=0.1",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -101,7 +121,10 @@ def test_labkit_serve_command(tmp_path):
 
 def test_labkit_serve_rejects_a_bad_fault_spec():
     result = subprocess.run(
-        [sys.executable, "-m", "labkit.cli", "serve", "--fault", "gremlins"], capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "labkit.cli", "serve", "--fault", "gremlins"],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 2
     assert "unknown fault kind 'gremlins'" in result.stderr
