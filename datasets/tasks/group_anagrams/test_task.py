@@ -2,7 +2,11 @@ from solution import group_anagrams
 
 
 def test_example():
-    assert group_anagrams(["eat", "tea", "tan", "ate", "nat", "bat"]) == [["eat", "tea", "ate"], ["tan", "nat"], ["bat"]]
+    assert group_anagrams(["eat", "tea", "tan", "ate", "nat", "bat"]) == [
+        ["eat", "tea", "ate"],
+        ["tan", "nat"],
+        ["bat"],
+    ]
 
 
 def test_empty():
