@@ -28,6 +28,7 @@ BUDGET_SECONDS = 60.0
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "BEGIN MARK SCHEME")
 SECRETS = re.compile(r"sk-ant-[A-Za-z0-9_-]{8,}|ANTHROPIC_API_KEY\s*=\s*['\"][^'\"]+")
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
+MARK_SCHEME = re.compile(r"### BEGIN MARK SCHEME\n(.*?)### END MARK SCHEME", re.S)
 
 
 @dataclass
@@ -52,10 +53,12 @@ def page_text(path: Path) -> str:
     return raw
 
 
-def _hidden_lines(notebook_text: str) -> list[str]:
+def _hidden_lines(source: Path) -> list[str]:
+    """Lines of hidden tests and mark schemes in a source notebook: none may reach a student."""
     lines = []
-    for block in HIDDEN.findall(notebook_text.replace("\\n", "\n")):
-        lines += [line.strip() for line in block.splitlines() if len(line.strip()) >= 16]
+    for cell in submissions.read(source).cells:
+        for block in HIDDEN.findall(cell.source) + MARK_SCHEME.findall(cell.source):
+            lines += [line.strip() for line in block.splitlines() if len(line.strip()) >= 16]
     return lines
 
 
@@ -85,13 +88,14 @@ def _static_checks(course: Course, lab: str, result: LabCheck) -> None:
 
 def _release_checks(course: Course, lab: str, result: LabCheck) -> None:
     release = course.notebook(lab, "release")
-    text = page_text(release)
+    raw = page_text(release)
+    text = "\n".join(cell.source for cell in submissions.read(release).cells)
     for marker in MARKERS:
         if marker in text:
             result.problems.append(f"the release contains {marker!r}")
-    if SECRETS.search(text):
+    if SECRETS.search(raw):
         result.problems.append("the release contains something that looks like an API key")
-    leaked = [line for line in _hidden_lines(page_text(course.notebook(lab))) if line in text]
+    leaked = [line for line in _hidden_lines(course.notebook(lab)) if line in text]
     if leaked:
         result.problems.append(f"hidden test text in the release: {leaked[0]!r}")
     for cell in submissions.read(release).cells:
@@ -153,11 +157,13 @@ def check_lab(course: Course, lab: str, seeds: int = 3) -> LabCheck:
     if any(c.cell_type == "code" and c.execution_count is None for c in executed.cells):
         result.problems.append("the untouched release did not run to the end")
     course.nbgrader("generate_feedback", lab, "--force")
-    hidden = _hidden_lines(page_text(course.notebook(lab)))
+    hidden = _hidden_lines(course.notebook(lab))
     for page in course.feedback.glob(f"*/{lab}/*.html"):
         leaked = [line for line in hidden if line in page_text(page)]
         if leaked:
-            result.problems.append(f"feedback {page.name} shows hidden test text: {leaked[0]!r}")
+            result.problems.append(
+                f"feedback {page.name} shows hidden test or mark scheme text: {leaked[0]!r}"
+            )
             break
     if result.seconds_per_submission > BUDGET_SECONDS:
         result.problems.append(
