@@ -54,12 +54,20 @@ def page_text(path: Path) -> str:
 
 
 def _hidden_lines(source: Path) -> list[str]:
-    """Lines of hidden tests and mark schemes in a source notebook: none may reach a student."""
-    lines = []
+    """Lines of hidden tests and mark schemes that are secret: none may reach a student.
+
+    A line that also appears in the notebook's visible text (an error message quoted in the
+    instructions, say) is not a secret, and is not reported.
+    """
+    hidden: list[str] = []
+    visible: list[str] = []
     for cell in submissions.read(source).cells:
-        for block in HIDDEN.findall(cell.source) + MARK_SCHEME.findall(cell.source):
-            lines += [line.strip() for line in block.splitlines() if len(line.strip()) >= 16]
-    return lines
+        blocks = HIDDEN.findall(cell.source) + MARK_SCHEME.findall(cell.source)
+        for block in blocks:
+            hidden += [line.strip() for line in block.splitlines() if len(line.strip()) >= 16]
+        visible.append(MARK_SCHEME.sub("", HIDDEN.sub("", cell.source)))
+    shown = "\n".join(visible)
+    return [line for line in hidden if line not in shown]
 
 
 def _static_checks(course: Course, lab: str, result: LabCheck) -> None:

@@ -14,7 +14,9 @@ stray prints), not against deliberately malicious code: the candidate runs as th
 with the same filesystem access.
 
 Outcomes are memoised in-process by default: an agent makes hundreds of runs over a few
-distinct candidates, and a cached outcome is the real outcome of the first real run.
+distinct candidates, and a cached outcome is the real outcome of the first real run (a
+timeout included: a correct solution that timed out on an overloaded machine stays timed out
+until clear_cache()).
 """
 
 from __future__ import annotations
@@ -194,9 +196,6 @@ class _AssertExplainer(ast.NodeTransformer):
     def visit_ClassDef(self, node: ast.ClassDef) -> ast.ClassDef:
         return node  # assignment expressions are not allowed everywhere in class bodies
 
-    def visit_Lambda(self, node: ast.Lambda) -> ast.Lambda:
-        return node
-
     def visit_Assert(self, node: ast.Assert) -> ast.Assert:
         if node.msg is not None:
             return node
@@ -367,18 +366,20 @@ def _interpret(
     failures = [f"{name}: {message}" for name, (passed, message) in results.items() if not passed]
     failed = len(failures)
     if timed_out:
-        error = f"timed out after {timeout_s:g} s"
+        error = f"timed out after {timeout_s} s"
         if running is not None:
-            failures.append(f"{running}: timed out after {timeout_s:g} s")
+            failures.append(f"{running}: timed out after {timeout_s} s")
             failed += 1
     elif error is None and not done:
-        error = _death(returncode)
-        if running is not None:
-            error += f" during {running}"
-            failures.append(f"{running}: {_death(returncode)}")
+        death = _death(returncode)
+        if running is None:
+            error = f"{death} before the tests finished"
+        else:
+            error = f"{death} during {running}"
+            failures.append(f"{running}: {death}")
             failed += 1
     elif error is None and returncode != 0:
-        error = _death(returncode) + " after the tests finished"
+        error = f"{_death(returncode)} after the tests finished"
     return TestOutcome(
         passed=sum(passed for passed, _ in results.values()),
         failed=failed,
@@ -393,7 +394,7 @@ def _interpret(
 
 def _death(returncode: int) -> str:
     if returncode >= 0:
-        return f"the process exited with status {returncode} before the tests finished"
+        return f"the process exited with status {returncode}"
     try:
         name = signal.Signals(-returncode).name
     except ValueError:

@@ -15,12 +15,13 @@ c.CourseDirectory.root = HERE
 c.CourseDirectory.course_id = os.environ.get("COURSE_ID", "ai-literacy")
 c.CourseDirectory.db_url = os.environ.get("COURSE_DB_URL", "sqlite:///" + os.path.join(HERE, "gradebook.db"))
 
-# Feedback must never show hidden tests (nbgrader shows them by default: jupyter/nbgrader#917)
-# nor the mark schemes of written answers.
+# Feedback must never show hidden tests (nbgrader shows them by default: jupyter/nbgrader#917),
+# not even inside the context lines of a traceback, nor the mark schemes of written answers.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbgrader.preprocessors.ClearMarkScheme",
+    "autograder.feedback.StripTracebacks",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 

@@ -28,6 +28,17 @@ def test_the_suite_is_large_varied_and_well_formed():
         assert task.statement.strip() and "def test_" in task.test_code
 
 
+@pytest.mark.parametrize("task", SUITE, ids=lambda t: t.id)
+def test_each_task_is_self_consistent(task):
+    assert f"`{task.entry_point}(" in task.statement  # the statement shows the signature
+    assert f"from solution import {task.entry_point}\n" in task.test_code
+    assert 3 <= task.test_code.count("\ndef test_") <= 8
+    assert len({c.name for c in task.candidates}) == len(task.candidates)
+    assert task.tags and task.title and task.folder.name == task.id
+    for forbidden in ("import random", "import pytest", "open(", "socket", "time.time"):
+        assert forbidden not in task.test_code
+
+
 def _outcome(job):
     task, candidate = job
     timeout = 1.0 if candidate.kind == "infinite_loop" else 5.0
@@ -74,7 +85,7 @@ def broken_copy(tmp_path: Path) -> Path:
             lambda d: (d / "task.toml").write_text(
                 (d / "task.toml").read_text().replace('"clamp"', '"other"', 1)
             ),
-            "clamp",
+            "task.toml: id 'other' does not match the folder name 'clamp'",
         ),
         (
             lambda d: (d / "task.toml").write_text(
@@ -96,6 +107,10 @@ def broken_copy(tmp_path: Path) -> Path:
             "correct",
         ),
         (lambda d: (d / "test_task.py").write_text("from solution import clamp\n"), "test_"),
+        (
+            lambda d: (d / "candidates" / "correct.py").write_text("def clamp(x, lo, hi)\n"),
+            "correct.py: SyntaxError at line 1",
+        ),
     ],
     ids=[
         "test-syntax-error",
@@ -108,6 +123,7 @@ def broken_copy(tmp_path: Path) -> Path:
         "missing-candidate",
         "no-correct-candidate",
         "no-tests",
+        "correct-candidate-syntax-error",
     ],
 )
 def test_malformed_task_folders_are_reported_by_file(tmp_path, breakage, fragment):
@@ -118,3 +134,44 @@ def test_malformed_task_folders_are_reported_by_file(tmp_path, breakage, fragmen
     message = str(caught.value)
     assert "clamp" in message and fragment in message
     assert "\n" not in message
+
+
+def test_a_syntax_error_message_names_file_line_and_problem(tmp_path, monkeypatch):
+    folder = broken_copy(tmp_path)
+    (folder / "test_task.py").write_text("from solution import clamp\n\n\ndef test_x(:\n")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(TaskError) as caught:
+        load_task(folder)
+    assert str(caught.value) == "clamp/test_task.py: SyntaxError at line 4: invalid syntax"
+
+
+def test_a_wrong_candidate_may_have_a_syntax_error(tmp_path):
+    folder = broken_copy(tmp_path)
+    (folder / "candidates" / "off_by_one.py").write_text("def clamp(x, lo, hi)\n")
+    assert load_task(folder).candidates[1].kind == "off_by_one"
+
+
+def test_a_suite_with_a_broken_task_names_that_task(tmp_path):
+    suite = tmp_path / "suite"
+    for name in ("clamp", "fizzbuzz"):
+        shutil.copytree(default_suite_path() / name, suite / name)
+    assert [t.id for t in load_suite(suite)] == ["clamp", "fizzbuzz"]
+    broken = tmp_path / "broken"
+    shutil.copytree(suite, broken)
+    (broken / "fizzbuzz" / "statement.md").unlink()
+    with pytest.raises(TaskError, match=r"fizzbuzz/statement\.md: missing file"):
+        load_suite(broken)
+
+
+def test_the_suite_is_cached_but_each_call_gets_its_own_list():
+    first, second = load_suite(), load_suite()
+    assert first == second and first is not second and first[0] is second[0]
+    first.clear()
+    assert load_suite() == second
+
+
+def test_the_suite_folder_can_be_overridden(tmp_path, monkeypatch):
+    shutil.copytree(default_suite_path() / "clamp", tmp_path / "clamp")
+    monkeypatch.setenv("LABKIT_TASKS_DIR", str(tmp_path))
+    assert default_suite_path() == tmp_path
+    assert [t.id for t in load_suite()] == ["clamp"]

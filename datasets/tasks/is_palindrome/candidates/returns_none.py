@@ -1,3 +1,4 @@
 def is_palindrome(text):
     cleaned = "".join(ch.lower() for ch in text if ch.isalnum())
-    return "yes" if cleaned == cleaned[::-1] else ""
+    if cleaned == cleaned[::-1]:
+        return True

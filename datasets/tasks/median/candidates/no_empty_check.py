@@ -3,4 +3,4 @@ def median(values):
     mid = len(ordered) // 2
     if len(ordered) % 2:
         return ordered[mid]
-    return (ordered[mid - 1] + ordered[mid]) / 2 if ordered else 1 / len(ordered)
+    return (ordered[mid - 1] + ordered[mid]) / 2

@@ -1,0 +1,8 @@
+def flatten(nested):
+    flat = []
+    for item in nested:
+        if isinstance(item, (list, tuple)):
+            flat.extend(item)
+        else:
+            flat.append(item)
+    return flat
