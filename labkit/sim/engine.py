@@ -179,8 +179,8 @@ class Simulator:
             if words:
                 paragraphs.append(lm.detokenize(words))
                 prompt = " ".join(words[-2:])
-            if reason == "max_tokens":
-                break
+            if not words or reason == "max_tokens":
+                break  # ending straight away means the model has nothing more to say
         return "\n\n".join(paragraphs), min(used, cap), used >= limit
 
     def respond(
