@@ -165,8 +165,13 @@ class Simulator:
         request: MessagesRequest,
         cond: Conditions,
         rng: np.random.Generator,
+        *,
+        keep_going: bool = False,
     ) -> tuple[str, int, bool]:
         """Sample paragraphs until about `target` words; never more than `limit` tokens.
+
+        A reply ends when the model ends a paragraph at once; reasoning (`keep_going`) runs on
+        to its length, as extended thinking spends its budget.
 
         Returns the text, the tokens used, and whether `limit` cut it off (stop: max_tokens).
         """
@@ -179,7 +184,7 @@ class Simulator:
             if words:
                 paragraphs.append(lm.detokenize(words))
                 prompt = " ".join(words[-2:])
-            if not words or reason == "max_tokens":
+            if reason == "max_tokens" or (not words and not keep_going):
                 break  # ending straight away means the model has nothing more to say
         return "\n\n".join(paragraphs), min(used, cap), used >= limit
 
@@ -200,7 +205,7 @@ class Simulator:
             if request.thinking_budget:
                 target = min(target, request.thinking_budget)
             thinking_text, thinking_words, _ = self._paragraphs(
-                "First I", target, budget, request, cond, rng
+                "First I", target, budget, request, cond, rng, keep_going=True
             )
             content.append(
                 {
