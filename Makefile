@@ -35,7 +35,7 @@ check: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/labkit bench --json
 
-## book: the Jupyter Book (chapters arrive with the book issue)
+## book: the Jupyter Book, every page executed, warnings are errors
 book: $(STAMP)
 	@if [ -f book/_toc.yml ]; then $(BIN)/jupyter-book build book -W -n --keep-going; \
 	else echo "book: no chapters yet (book/_toc.yml is missing)"; fi
