@@ -15,11 +15,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## demo: install, run the simulated agent at two efforts, grade a sample class, build the book
+## demo: install, run the simulated agent at two efforts, build the book, grade a sample class
 demo: $(STAMP)
 	$(BIN)/labkit demo --epochs 3 --quiet
-	$(BIN)/course --quiet demo
 	@$(MAKE) --no-print-directory book
+	$(BIN)/course --quiet demo
 
 ## test: the whole test suite (the command CI runs)
 test: $(STAMP)
@@ -40,5 +40,6 @@ book: $(STAMP)
 	@if [ -f book/_toc.yml ]; then $(BIN)/jupyter-book build book -W -n --keep-going; \
 	else echo "book: no chapters yet (book/_toc.yml is missing)"; fi
 
+## clean: remove build output (the book's execution cache too: it does not notice library changes)
 clean:
 	rm -rf _build .pytest_cache .mypy_cache .ruff_cache
