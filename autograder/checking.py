@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from autograder import submissions
-from autograder.course import Course, last_error_line
+from autograder.course import Course, CourseError, last_error_line
 from autograder.gradebook import grades_for
 
 LAB_POINTS = 100.0
@@ -123,9 +122,10 @@ def _autograde(course: Course, lab: str, student: str) -> float:
 def check_lab(course: Course, lab: str, seeds: int = 3) -> LabCheck:
     result = LabCheck(lab)
     _static_checks(course, lab, result)
-    process = course.nbgrader("generate_assignment", lab, "--force")
-    if process.returncode != 0:
-        result.problems.append(f"generate_assignment failed: {last_error_line(process)}")
+    try:
+        course.release_lab(lab)
+    except CourseError as error:
+        result.problems.append(str(error))
         return result
     _release_checks(course, lab, result)
     students = [f"check-seed-{i}" for i in range(seeds)]
@@ -185,10 +185,7 @@ def check(
 ) -> list[LabCheck]:
     chosen = course.require_labs(labs)
     with tempfile.TemporaryDirectory(prefix="course-check-") as folder:
-        scratch = Course(Path(folder))
-        shutil.copy(course.root / "nbgrader_config.py", scratch.root / "nbgrader_config.py")
-        for lab in chosen:
-            shutil.copytree(course.source / lab, scratch.source / lab)
+        scratch = course.copy_to(Path(folder), chosen)
         return [
             check_lab(scratch, lab, seeds)
             for lab in tqdm(chosen, desc="checking", disable=not progress)

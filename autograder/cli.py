@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from autograder.course import Course, CourseError, last_error_line
+from autograder.course import Course, CourseError
 
 
 def _course(args: argparse.Namespace) -> Course:
@@ -25,10 +25,7 @@ def _release(args: argparse.Namespace) -> int:
     course = _course(args)
     course.check_gradebook()
     for lab in course.require_labs(args.labs):
-        process = course.nbgrader("generate_assignment", lab, "--force")
-        if process.returncode != 0:
-            raise CourseError(f"{lab}: generate_assignment failed: {last_error_line(process)}")
-        print(f"released {lab} -> {course.notebook(lab, 'release')}")
+        print(f"released {lab} -> {course.release_lab(lab)}")
     return 0
 
 

@@ -8,6 +8,7 @@ gradebook is left half-initialised (measured; see the project's toolchain notes)
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -89,6 +90,21 @@ class Course:
         if not self.submitted.is_dir():
             return []
         return sorted(p.name for p in self.submitted.iterdir() if (p / lab).is_dir())
+
+    def release_lab(self, lab: str) -> Path:
+        """Generate the student version of a lab (and register it in the gradebook)."""
+        process = self.nbgrader("generate_assignment", lab, "--force")
+        if process.returncode != 0:
+            raise CourseError(f"{lab}: generate_assignment failed: {last_error_line(process)}")
+        return self.notebook(lab, "release")
+
+    def copy_to(self, folder: Path, labs: list[str] | None = None) -> Course:
+        """A fresh course in `folder` with this course's config and the sources of `labs`."""
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy(self.root / "nbgrader_config.py", folder / "nbgrader_config.py")
+        for lab in self.require_labs(labs):
+            shutil.copytree(self.source / lab, folder / "source" / lab)
+        return Course(folder)
 
     # -- the gradebook -------------------------------------------------------------------
     def check_gradebook(self) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from nbformat import NotebookNode
 
 from autograder import exporting, submissions
-from autograder.course import REPO_ROOT, Course, CourseError, last_error_line
+from autograder.course import REPO_ROOT, Course
 from autograder.grading import GradeReport, grade
 
 DEMO_ROOT = REPO_ROOT / "_build" / "demo-course"
@@ -31,15 +31,10 @@ def demo(
 ) -> tuple[Course, list[GradeReport]]:
     if folder.exists():
         shutil.rmtree(folder)
-    folder.mkdir(parents=True)
-    shutil.copy(source.root / "nbgrader_config.py", folder / "nbgrader_config.py")
-    shutil.copytree(source.source, folder / "source")
-    course = Course(folder)
+    course = source.copy_to(folder)
     reports = []
     for lab in course.require_labs(None):
-        process = course.nbgrader("generate_assignment", lab, "--force")
-        if process.returncode != 0:
-            raise CourseError(f"{lab}: generate_assignment failed: {last_error_line(process)}")
+        course.release_lab(lab)
         for student, make in CLASS.items():
             submissions.write(course, lab, student, make(course, lab))
         reports.append(grade(course, lab, progress=progress))

@@ -47,9 +47,7 @@ def ensure_released(course: Course, lab: str) -> None:
     """nbgrader must know the lab (its cells and points) before it can grade it."""
     if course.notebook(lab, "release").exists() and (course.root / "gradebook.db").exists():
         return
-    process = course.nbgrader("generate_assignment", lab, "--force")
-    if process.returncode != 0:
-        raise CourseError(f"{lab}: could not generate the release: {last_error_line(process)}")
+    course.release_lab(lab)
 
 
 def grade(

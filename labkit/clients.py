@@ -55,6 +55,16 @@ def _handler(app: SimApp) -> Any:
     return handle
 
 
+def _offline_client(transport: httpx2.BaseTransport, max_retries: int) -> anthropic.Anthropic:
+    """A real SDK client whose requests never leave the process (simulator or replay)."""
+    return anthropic.Anthropic(
+        api_key=SIM_API_KEY,
+        base_url=SIM_BASE_URL,
+        http_client=httpx2.Client(transport=transport),
+        max_retries=max_retries,
+    )
+
+
 def simulator_transport(seed: int = 0, faults: Any = None) -> httpx2.MockTransport:
     return httpx2.MockTransport(_handler(SimApp(Simulator(seed=seed, faults=faults))))
 
@@ -82,13 +92,7 @@ def client(
             replay = os.environ.get("LABKIT_REPLAY")
         if not replay:
             raise BackendError("backend 'replay' needs replay=PATH or LABKIT_REPLAY=PATH")
-        transport: httpx2.BaseTransport = recording.ReplayTransport(Path(replay))
-        return anthropic.Anthropic(
-            api_key=SIM_API_KEY,
-            base_url=SIM_BASE_URL,
-            http_client=httpx2.Client(transport=transport),
-            max_retries=max_retries,
-        )
+        return _offline_client(recording.ReplayTransport(Path(replay)), max_retries)
     if chosen == "anthropic":
         kwargs = _live_kwargs(max_retries)
         if record is not None:
@@ -96,15 +100,10 @@ def client(
                 transport=recording.RecordingTransport(httpx2.HTTPTransport(), Path(record))
             )
         return anthropic.Anthropic(**kwargs)
-    transport = simulator_transport(seed, faults)
+    transport: httpx2.BaseTransport = simulator_transport(seed, faults)
     if record is not None:
         transport = recording.RecordingTransport(transport, Path(record))
-    return anthropic.Anthropic(
-        api_key=SIM_API_KEY,
-        base_url=SIM_BASE_URL,
-        http_client=httpx2.Client(transport=transport),
-        max_retries=max_retries,
-    )
+    return _offline_client(transport, max_retries)
 
 
 def async_client(
