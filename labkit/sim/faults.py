@@ -40,6 +40,10 @@ class Fault:
     start: datetime | None = None
     end: datetime | None = None
     models: tuple[str, ...] = field(default_factory=tuple)
+    # Serving pools (hardware) the fault lives on; empty means every pool. The simulator does not
+    # model hardware and passes no pool, so for it a pool-bound fault applies to every request;
+    # the incident data generator (datasets/incidents) passes each request's pool.
+    pools: tuple[str, ...] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
@@ -48,8 +52,10 @@ class Fault:
         if not 0.0 <= self.rate <= 1.0:
             raise FaultSpecError(f"fault {self.kind}: rate must be in [0, 1], got {self.rate}")
 
-    def active(self, when: datetime | None, model: str) -> bool:
+    def active(self, when: datetime | None, model: str, pool: str | None = None) -> bool:
         if self.models and model not in self.models:
+            return False
+        if self.pools and pool is not None and pool not in self.pools:
             return False
         if when is None:
             return True
@@ -68,7 +74,7 @@ def parse_time(text: str) -> datetime:
 
 
 def parse_fault(spec: str) -> Fault:
-    """`kind[:rate=R,start=ISO,end=ISO,models=a|b]`, e.g. `approx_topk:rate=0.05`."""
+    """`kind[:rate=R,start=ISO,end=ISO,models=a|b,pools=p|q]`, e.g. `approx_topk:rate=0.05`."""
     kind, _, rest = spec.strip().partition(":")
     options: dict[str, str] = {}
     for part in filter(None, (p.strip() for p in rest.split(","))):
@@ -76,7 +82,7 @@ def parse_fault(spec: str) -> Fault:
         if not sep:
             raise FaultSpecError(f"fault {spec!r}: expected key=value, got {part!r}")
         options[key.strip()] = value.strip()
-    unknown = set(options) - {"rate", "start", "end", "models"}
+    unknown = set(options) - {"rate", "start", "end", "models", "pools"}
     if unknown:
         raise FaultSpecError(f"fault {spec!r}: unknown option(s) {', '.join(sorted(unknown))}")
     try:
@@ -89,6 +95,7 @@ def parse_fault(spec: str) -> Fault:
         start=parse_time(options["start"]) if "start" in options else None,
         end=parse_time(options["end"]) if "end" in options else None,
         models=tuple(m for m in options.get("models", "").split("|") if m),
+        pools=tuple(p for p in options.get("pools", "").split("|") if p),
     )
 
 
@@ -127,8 +134,8 @@ def _d(text: str) -> datetime:
 SEP2025 = (
     Fault("misrouting", 0.008, _d("2025-08-05"), _d("2025-08-29"), ("sim-sonnet-4-6",)),
     Fault("misrouting", 0.16, _d("2025-08-29"), _d("2025-09-04"), ("sim-sonnet-4-6",)),
-    Fault("output_corruption", 0.02, _d("2025-08-25"), _d("2025-09-02")),
-    Fault("approx_topk", 0.03, _d("2025-08-25"), _d("2025-09-12"), ("sim-haiku-4-5",)),
+    Fault("output_corruption", 0.02, _d("2025-08-25"), _d("2025-09-02"), pools=("tpu",)),
+    Fault("approx_topk", 0.03, _d("2025-08-25"), _d("2025-09-12"), ("sim-haiku-4-5",), ("tpu",)),
 )
 # The Mar-Apr 2026 Claude Code changes: each on its own slice and schedule.
 APR2026 = (

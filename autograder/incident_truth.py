@@ -1,0 +1,140 @@
+"""Ground truth of the incident scenarios, for the hidden tests of labs 3 and 4 (instructors only).
+
+The truth is never shipped: it is recomputed here from the committed generator
+(datasets/incidents/generate.py), which is loaded by file path because the folder name
+`datasets` clashes with Hugging Face's package. $COURSE_INCIDENTS_DIR names another folder that
+holds generate.py (for an installation outside the repository).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pandas as pd
+
+_MODULE_NAME = "_course_incident_generator"
+
+
+class IncidentTruthError(LookupError):
+    """The generator could not be found or does not know the scenario."""
+
+
+@dataclass(frozen=True)
+class Regression:
+    name: str
+    kind: str
+    onset: pd.Timestamp
+    end: pd.Timestamp
+    days_onset_to_fix: float
+    slice: Mapping[str, str]
+    slice_description: str
+    slice_requests: int
+    window_requests: int
+    affected_requests: int
+    share_of_requests: float
+    share_of_all_requests: float
+    users_in_slice: int
+    users_affected: int
+    users_affected_share: float
+    users_bad_share: float
+    bad_rate_affected: float
+    bad_rate_slice_baseline: float | None
+    excess_bad_requests: float | None
+    first_specific_report: pd.Timestamp | None
+    affected_request_ids: frozenset[str]
+
+
+@dataclass(frozen=True)
+class KeyEvent:
+    time: pd.Timestamp
+    event_id: str
+    description: str
+
+
+@dataclass(frozen=True)
+class IncidentTruth:
+    scenario: str
+    seed: int
+    start: pd.Timestamp
+    end: pd.Timestamp
+    pre_incident_end: pd.Timestamp
+    regressions: tuple[Regression, ...]
+    key_events: tuple[KeyEvent, ...]
+    impact: Mapping[str, Any]
+    eval_power: Mapping[str, Any]
+
+    def regression(self, name: str) -> Regression:
+        for regression in self.regressions:
+            if regression.name == name:
+                return regression
+        known = ", ".join(r.name for r in self.regressions)
+        raise KeyError(f"scenario {self.scenario} has no regression {name!r}; it has {known}")
+
+    def event(self, event_id: str) -> KeyEvent:
+        for event in self.key_events:
+            if event.event_id == event_id:
+                return event
+        known = ", ".join(e.event_id for e in self.key_events)
+        raise KeyError(f"scenario {self.scenario} has no event {event_id!r}; it has {known}")
+
+
+def generator_path() -> Path:
+    folder = os.environ.get("COURSE_INCIDENTS_DIR")
+    base = (
+        Path(folder)
+        if folder
+        else Path(__file__).resolve().parent.parent / "datasets" / "incidents"
+    )
+    return base / "generate.py"
+
+
+def load_generator() -> ModuleType:
+    """The generator module, loaded once per process by file path."""
+    if _MODULE_NAME in sys.modules:
+        return sys.modules[_MODULE_NAME]
+    path = generator_path()
+    if not path.is_file():
+        raise IncidentTruthError(
+            f"the incident generator is not at {path}; run the grading from a checkout of the "
+            "course repository or set COURSE_INCIDENTS_DIR to the folder holding generate.py"
+        )
+    spec = importlib.util.spec_from_file_location(_MODULE_NAME, path)
+    if spec is None or spec.loader is None:
+        raise IncidentTruthError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[_MODULE_NAME] = module  # before exec: dataclasses look their module up
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[_MODULE_NAME]
+        raise
+    return module
+
+
+@cache
+def truth(scenario: str) -> IncidentTruth:
+    """The ground truth of a scenario (computed once per process: about a second)."""
+    generator = load_generator()
+    if scenario not in generator.scenarios():
+        known = ", ".join(generator.scenarios())
+        raise IncidentTruthError(f"unknown incident scenario {scenario!r}; known: {known}")
+    raw: dict[str, Any] = generator.ground_truth(scenario)
+    return IncidentTruth(
+        scenario=raw["scenario"],
+        seed=raw["seed"],
+        start=raw["start"],
+        end=raw["end"],
+        pre_incident_end=raw["pre_incident_end"],
+        regressions=tuple(Regression(**r) for r in raw["regressions"]),
+        key_events=tuple(KeyEvent(**event) for event in raw["key_events"]),
+        impact=raw["impact"],
+        eval_power=raw["eval_power"],
+    )
