@@ -1,0 +1,177 @@
+"""The blameless-language check: written true positives (with the exact phrase, line and column)
+and written false positives that must stay quiet."""
+
+from __future__ import annotations
+
+import pytest
+
+from labkit.blameless import Finding, check_blameless, format_findings, given_names
+
+
+def flagged(text: str) -> list[tuple[int, int, str, str]]:
+    return sorted((f.line, f.column, f.kind, f.phrase) for f in check_blameless(text))
+
+
+# (text, [(line, column, kind, phrase), ...]): what a reviewer would flag, exactly where.
+TRUE_POSITIVES = [
+    (
+        "The outage was Mark's fault.",
+        [(1, 16, "personal_name", "Mark"), (1, 16, "blame", "Mark's fault")],
+    ),
+    (
+        "The on-call engineer failed to notice the alert.",
+        [(1, 1, "blame", "The on-call engineer failed to")],
+    ),
+    ("She should have known the flag was risky.", [(1, 5, "blame", "should have known")]),
+    (
+        "The deploy was careless and negligent.",
+        [(1, 16, "blame", "careless"), (1, 29, "blame", "negligent")],
+    ),
+    ("Root cause: human error.", [(1, 13, "blame", "human error")]),
+    ("Someone dropped the ball on the canary.", [(1, 9, "blame", "dropped the ball")]),
+    ("The reviewer didn't bother to run the tests.", [(1, 14, "blame", "didn't bother")]),
+    ("The author messed up the config.", [(1, 12, "blame", "messed up")]),
+    (
+        "An incompetent change and a stupid default.",
+        [(1, 4, "blame", "incompetent"), (1, 29, "blame", "stupid")],
+    ),
+    ("He forgot to enable the canary.", [(1, 1, "blame", "He forgot to")]),
+    ("Nobody knows who broke the router.", [(1, 14, "blame", "who broke")]),
+    ("Why did you deploy on a Friday?", [(1, 1, "blame", "Why did you")]),
+    (
+        "The engineer should have checked the dashboard.",
+        [(1, 1, "blame", "The engineer should have checked")],
+    ),
+    (
+        "The alert missed it; then the engineer missed the alert.",
+        [(1, 27, "blame", "the engineer missed")],
+    ),
+    (
+        "The release manager simply ignored the warning.",
+        [(1, 1, "blame", "The release manager simply ignored")],
+    ),
+    ("Priya rolled back the change at 09:00 UTC.", [(1, 1, "personal_name", "Priya")]),
+    (
+        "Sarah forgot to run the canary.",
+        [(1, 1, "blame", "Sarah forgot to"), (1, 1, "personal_name", "Sarah")],
+    ),
+    ("Thanks to Will for the quick rollback.", [(1, 11, "personal_name", "Will")]),
+    ("June deployed the fix.", [(1, 1, "personal_name", "June")]),
+    ("Mark's change raised the share.", [(1, 1, "personal_name", "Mark")]),
+    ("We asked Grant for the request ids.", [(1, 10, "personal_name", "Grant")]),
+    ("Ask @dmitri for the request ids.", [(1, 5, "personal_name", "@dmitri")]),
+    ("cc @theresa and @sre-team", [(1, 4, "personal_name", "@theresa")]),
+    (
+        "## Timeline\n\n- 09:00 the rollback starts.\n- 09:40 Ahmed confirms the rate is normal.",
+        [(4, 9, "personal_name", "Ahmed")],
+    ),
+    ("| 2025-09-02 09:00 | Carlos rolls back | chat |", [(1, 22, "personal_name", "Carlos")]),
+]
+
+# Text a blameless report may well contain: none of it may be flagged.
+FALSE_POSITIVES = [
+    "The health check failed to detect the bad pool.",
+    "The load-balancer change caused the spike; the deploy tool forgot nothing.",
+    "The tests should have caught the change if they had covered long prompts.",
+    "Will the fix hold under load?",
+    "Mark the alert as resolved once the rate is normal.",
+    "Grant the support lead access to the dashboard.",
+    "Hope is not a strategy.",
+    "The fix shipped on May 5, was verified in May and completed on 16 June.",
+    "In August the share rose; by September it was back to normal.",
+    "Claude Opus 4.1 and Sonnet 4 on Amazon Bedrock and Google Vertex AI, served on TPU.",
+    "Haiku 3.5 on Trainium and the sim-sonnet-4-6 model.",
+    "Routing moved some users to servers in the Virginia region.",
+    "## What Went Well",
+    "### Where Will We Be Lucky Next Time",
+    "The on-call engineer rolled back the change at 09:00 UTC.",
+    "Page @oncall-inference and post in @here; cc @sre-team and @eval-leads.",
+    "Contact sre@example.com or see https://example.com/Sarah/runbook for details.",
+    'A user wrote "Bob broke it, the model is stupid now".',
+    "A user wrote \u201cthe model is dumb this week, Kevin\u201d.",
+    "> Kevin: this is dumb, who broke it?",
+    "The flag `tom_config` and `@pytest.fixture` are code.",
+    "```\nSarah = careless()\n```",
+    "<!-- Sarah should have known -->",
+    "This is a blameless review; we do not assign blame.",
+    "The misrouting was sticky: a user once misrouted tended to stay misrouted.",
+    "Thai or Chinese characters appeared in English answers.",
+    "**Summary.** Will this recur? Not with exact top-k.",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TRUE_POSITIVES, ids=[t for t, _ in TRUE_POSITIVES])
+def test_blaming_phrases_and_names_are_flagged_exactly(text, expected):
+    assert flagged(text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text", FALSE_POSITIVES)
+def test_blameless_text_is_not_flagged(text):
+    assert flagged(text) == []
+
+
+def test_every_finding_has_a_constructive_suggestion():
+    text = "\n".join(t for t, _ in TRUE_POSITIVES)
+    findings = check_blameless(text)
+    assert len(findings) == sum(len(e) for _, e in TRUE_POSITIVES)
+    for finding in findings:
+        assert isinstance(finding, Finding) and finding.kind in ("blame", "personal_name")
+        assert len(finding.suggestion.split()) >= 8
+    blame = [f.suggestion for f in findings if f.kind == "blame"]
+    assert any("what" in s and "how" in s for s in blame)
+    assert all("role" in f.suggestion for f in findings if f.kind == "personal_name")
+
+
+def test_lines_and_columns_count_from_one_across_a_multi_line_report():
+    report = (
+        "## Summary\n"
+        "Routing sent some requests to the wrong pool.\n"
+        "\n"
+        '> quoted: "Omar broke it"\n'
+        "## Contributing factors\n"
+        "- The canary was skipped; the author failed to\n"
+        "  notice because Omar's dashboard showed averages.\n"
+    )
+    assert flagged(report) == [
+        (6, 27, "blame", "the author failed to"),
+        (7, 18, "personal_name", "Omar"),
+    ]
+
+
+def test_a_quotation_may_wrap_lines_but_not_paragraphs():
+    wrapped = 'A user wrote "the answers got\nworse, Kevin broke it" on 2 Sep.'
+    assert flagged(wrapped) == []
+    unclosed = 'A user wrote "the answers got worse.\n\nKevin broke it.'
+    assert flagged(unclosed) == [(3, 1, "blame", "Kevin broke"), (3, 1, "personal_name", "Kevin")]
+
+
+def test_format_findings_names_line_phrase_and_suggestion():
+    text = "All fine.\nThe outage was human error."
+    message = format_findings(check_blameless(text))
+    assert message.startswith("line 2, column 16: blaming phrase 'human error' -> ")
+    assert format_findings([]) == "no blaming phrases or personal names found"
+
+
+def test_the_name_list_is_the_committed_ssa_extract():
+    names = given_names()
+    assert len(names) == 4000
+    assert names["Priya"] == "name" and names["Will"] == "word" and names["May"] == "proper"
+    assert set(names.values()) == {"name", "word", "proper"}
+    assert "Unknown" not in names and "Baby" not in names  # SSA placeholders were dropped
+
+
+def test_non_text_is_refused_with_a_clear_message():
+    with pytest.raises(TypeError, match="check_blameless needs a str, got NoneType"):
+        check_blameless(None)  # type: ignore[arg-type]
+
+
+def test_the_data_card_names_the_committed_file_by_its_hash():
+    import hashlib
+    from pathlib import Path
+
+    import labkit
+
+    folder = Path(labkit.__file__).parent / "data"
+    digest = hashlib.sha256((folder / "given_names.tsv").read_bytes()).hexdigest()
+    card = (folder / "DATACARD.md").read_text()
+    assert digest in card and "public domain" in card
