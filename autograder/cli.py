@@ -2,7 +2,9 @@
 
     course release [LAB ...]        generate the student versions
     course check [LAB ...]          the quality gate (exit 1 with reasons when a lab fails)
-    course grade LAB [--db URL]     autograde, feedback without hidden tests, export
+    course grade LAB [--db URL]     autograde (in --workers processes), feedback without hidden
+                                    tests, export; the gradebook is backed up first
+    course bench [--students N]     stock serial nbgrader autograde vs course grade, as JSON
     course export [--format F]      grades CSV (nbgrader or Canvas columns)
     course demo                     a sample class graded end to end
 Problems an instructor must fix print one line and exit with code 2.
@@ -40,10 +42,40 @@ def _check(args: argparse.Namespace) -> int:
 def _grade(args: argparse.Namespace) -> int:
     from autograder.grading import grade
 
-    report = grade(_course(args), args.lab, timeout=args.timeout, progress=not args.quiet)
+    report = grade(
+        _course(args),
+        args.lab,
+        timeout=args.timeout,
+        progress=not args.quiet,
+        workers=args.workers,
+        backup=not args.no_backup,
+        keep_backups=args.keep_backups,
+    )
     print(report.table())
     print(f"feedback: {report.feedback}\ngrades:   {report.csv}")
+    if report.backup:
+        print(f"backup:   {report.backup} (the gradebook before this run)")
+    if report.restarts:
+        print(f"workers:  {report.restarts} died and were replaced; see the notes above")
     return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    import json
+
+    from autograder.bench import bench, summary
+
+    course = _course(args) if args.lab else None
+    figures = bench(args.students, workers=args.workers, lab=args.lab, source=course)
+    print(json.dumps(figures) if args.json else summary(figures))
+    return 0 if figures["grades_identical"] else 1
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text}: must be 1 or more")
+    return value
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -93,7 +125,29 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument(
         "--timeout", type=float, help="seconds a cell may run (default: the course config)"
     )
+    grade.add_argument(
+        "--workers",
+        type=_positive,
+        help="grading processes (default: one per core, at most 4)",
+    )
+    grade.add_argument(
+        "--no-backup", action="store_true", help="do not copy the gradebook to backups/ first"
+    )
+    grade.add_argument(
+        "--keep-backups", type=_positive, default=10, help="backups kept (default: 10)"
+    )
     grade.set_defaults(run=_grade)
+
+    bench = commands.add_parser(
+        "bench", help="time stock serial nbgrader autograde against course grade"
+    )
+    bench.add_argument("--students", type=_positive, default=40)
+    bench.add_argument("--workers", type=_positive, default=2)
+    bench.add_argument(
+        "--lab", help="a lab of the course (default: a tiny built-in lab, start-up dominated)"
+    )
+    bench.add_argument("--json", action="store_true", help="one JSON object")
+    bench.set_defaults(run=_bench)
 
     export = commands.add_parser("export", help="write the grades as CSV")
     export.add_argument("--format", choices=["nbgrader", "canvas"], default="nbgrader")
@@ -103,6 +157,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="grade a fabricated sample class end to end")
     demo.set_defaults(run=_demo)
+
+    from autograder.hub import add_commands as add_hub_commands  # roster, submissions, feedback
+
+    add_hub_commands(commands)
 
     version = commands.add_parser("version", help="print the package version")
     version.set_defaults(run=lambda args: print(__import__("autograder").__version__) or 0)

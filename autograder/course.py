@@ -17,6 +17,10 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ROOT = REPO_ROOT / "labs"
+# Grading workers write to a SQLite gradebook at the same time; each write is short, so a writer
+# waits its turn for up to this long instead of failing with "database is locked" (pysqlite's own
+# default wait is 5 s, too short on a loaded machine).
+SQLITE_BUSY_TIMEOUT_S = 60
 
 
 class CourseError(Exception):
@@ -33,7 +37,8 @@ class Course:
         folder = Path(root or os.environ.get("COURSE_ROOT") or DEFAULT_ROOT).resolve()
         if not (folder / "nbgrader_config.py").exists():
             raise CourseError(f"{folder}: not a course folder (no nbgrader_config.py)")
-        return cls(folder, db_url or os.environ.get("COURSE_DB_URL") or None)
+        url = db_url or os.environ.get("COURSE_DB_URL") or None
+        return cls(folder, normalise_db_url(url) if url else None)
 
     # -- folders -------------------------------------------------------------------------
     @property
@@ -58,7 +63,17 @@ class Course:
 
     @property
     def gradebook_url(self) -> str:
-        return self.db_url or f"sqlite:///{self.root / 'gradebook.db'}"
+        url = self.db_url or f"sqlite:///{self.root / 'gradebook.db'}"
+        if url.startswith("sqlite") and "timeout=" not in url:
+            url += ("&" if "?" in url else "?") + f"timeout={SQLITE_BUSY_TIMEOUT_S}"
+        return url
+
+    @property
+    def gradebook_file(self) -> Path | None:
+        """The SQLite gradebook's file, or None when the gradebook is a database server."""
+        if self.db_url is None:
+            return self.root / "gradebook.db"
+        return sqlite_file(self.db_url, self.root)
 
     def labs(self) -> list[str]:
         if not self.source.is_dir():
@@ -108,10 +123,13 @@ class Course:
 
     # -- the gradebook -------------------------------------------------------------------
     def check_gradebook(self) -> None:
-        """Refuse a half-initialised SQLite gradebook before nbgrader misbehaves on it."""
-        if self.db_url:
+        """Refuse a half-initialised SQLite gradebook, or a database server that does not answer,
+        before nbgrader misbehaves on it."""
+        path = self.gradebook_file
+        if path is None:
+            assert self.db_url is not None
+            check_database(self.db_url)
             return
-        path = self.root / "gradebook.db"
         if not path.exists():
             return
         try:
@@ -131,22 +149,26 @@ class Course:
             )
 
     # -- nbgrader ------------------------------------------------------------------------
-    def nbgrader(
-        self, *args: str, timeout: float | None = None
-    ) -> subprocess.CompletedProcess[str]:
-        """Run `nbgrader ARGS` in the course folder; never raises for nbgrader's own failures."""
+    def nbgrader_env(self) -> dict[str, str]:
+        """The environment of every nbgrader process (and so of every grading kernel)."""
         bin_dir = str(Path(sys.executable).parent)
         env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
         env.pop("ANTHROPIC_API_KEY", None)  # grading never needs it, and no notebook may see it
         env.pop("LABKIT_BACKEND", None)
         env["COURSE_DB_URL"] = self.gradebook_url
         env.setdefault("PYTHONWARNINGS", "ignore")
-        command = [str(Path(bin_dir) / "nbgrader"), *args]
+        return env
+
+    def nbgrader(
+        self, *args: str, timeout: float | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """Run `nbgrader ARGS` in the course folder; never raises for nbgrader's own failures."""
+        command = [str(Path(sys.executable).parent / "nbgrader"), *args]
         try:
             return subprocess.run(
                 command,
                 cwd=self.root,
-                env=env,
+                env=self.nbgrader_env(),
                 capture_output=True,
                 text=True,
                 timeout=timeout,
@@ -160,10 +182,73 @@ class Course:
 
 def last_error_line(process: subprocess.CompletedProcess[str]) -> str:
     """The most useful line of nbgrader's log: the last ERROR or exception line."""
-    lines = [
-        line.strip() for line in (process.stderr + process.stdout).splitlines() if line.strip()
-    ]
+    return error_line(process.stderr + process.stdout, f"exit code {process.returncode}")
+
+
+def error_line(log: str, fallback: str) -> str:
+    """The last ERROR or exception line of a log, else its last line, else `fallback`."""
+    lines = [line.strip() for line in log.splitlines() if line.strip()]
     for line in reversed(lines):
         if "ERROR" in line or "Error" in line or "Exception" in line:
             return line[:300]
-    return lines[-1][:300] if lines else f"exit code {process.returncode}"
+    return lines[-1][:300] if lines else fallback
+
+
+# -- database servers ------------------------------------------------------------------------
+def normalise_db_url(url: str) -> str:
+    """Name the PostgreSQL driver this package installs (psycopg2): SQLAlchemy 2.1 would pick
+    psycopg 3 for a bare `postgresql://`, which is not installed."""
+    for bare in ("postgresql://", "postgres://"):
+        if url.startswith(bare):
+            return "postgresql+psycopg2://" + url[len(bare) :]
+    return url
+
+
+def sqlite_file(url: str, folder: Path) -> Path | None:
+    """The file of a SQLite URL (sqlite:///relative, to `folder` where nbgrader runs, or
+    sqlite:////absolute), else None."""
+    if not url.startswith("sqlite"):
+        return None
+    from sqlalchemy.engine import make_url
+
+    database = make_url(url).database
+    return folder / database if database and database != ":memory:" else None
+
+
+def shown_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url.split("@")[-1]
+
+
+def check_database(url: str) -> None:
+    """One clear line when the gradebook URL is malformed, its driver missing, or no server
+    answers, instead of a traceback from deep inside nbgrader."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+    shown = shown_url(url)
+    # A server that does not answer must fail in seconds, not hang the instructor's terminal.
+    connect_args = {"connect_timeout": 10} if url.startswith("postgresql+psycopg2") else {}
+    try:
+        engine = create_engine(url, connect_args=connect_args)
+    except ArgumentError as error:
+        raise CourseError(f"{shown}: not a database URL ({error})") from None
+    except ModuleNotFoundError as error:
+        raise CourseError(
+            f"{shown}: the database driver {error.name!r} is not installed "
+            "(PostgreSQL: use postgresql+psycopg2://...)"
+        ) from None
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("select 1"))
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise CourseError(f"{shown}: cannot use the gradebook database ({reason})") from None
+    finally:
+        engine.dispose()

@@ -1,20 +1,31 @@
 """`course grade`: autograde every submission, write feedback, export the grades.
 
-Each submission is validated, then autograded by its own nbgrader run, so that one broken or
-hostile notebook ends with a message for that student and never stops the others.
+A run takes the course's grading lock, backs up the gradebook, then hands the students to a few
+long-lived worker processes sharing a queue (autograder.workers). For each student a worker
+validates the submission (a broken one ends with a one-line message for its author and never
+stops the others), autogrades it and writes its feedback. Finally grades.csv is written.
+
+Crash safety: a run killed at any point (SIGKILL included) leaves a gradebook that SQLite or
+PostgreSQL has kept consistent, and the next run regrades every submission with nbgrader's
+--force, which updates each student's one submission row rather than adding one; grades.csv is
+replaced in one rename. So running `course grade` again is the whole recovery.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from autograder import exporting
-from autograder.course import Course, CourseError, last_error_line
-from autograder.gradebook import grades_for
-from autograder.submissions import problem_with
+from autograder.backup import KEEP, back_up
+from autograder.course import Course, CourseError
+from autograder.workers import Outcome, WorkerPool
 
 
 @dataclass
@@ -33,6 +44,10 @@ class GradeReport:
     results: list[StudentResult] = field(default_factory=list)
     feedback: Path | None = None
     csv: Path | None = None
+    backup: Path | None = None
+    workers: int = 1
+    restarts: int = 0  # workers that died and were replaced (their students were tried again)
+    seconds: float = 0.0
 
     def table(self) -> str:
         lines = [f"{'student':<20} {'autograded':>12} {'to grade by hand':>17}  note"]
@@ -43,11 +58,52 @@ class GradeReport:
         return "\n".join(lines)
 
 
+def default_workers() -> int:
+    """One worker per core, at most four: each worker's kernel keeps about one core busy."""
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def is_released(course: Course, lab: str) -> bool:
+    """Whether the student version exists and the gradebook knows the lab (cells and points)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    if not course.notebook(lab, "release").exists():
+        return False
+    if course.gradebook_file is not None and not course.gradebook_file.exists():
+        return False
+    engine = create_engine(course.gradebook_url)
+    try:
+        with engine.connect() as connection:
+            query = text("select count(*) from assignment where name = :lab")
+            return int(connection.execute(query, {"lab": lab}).scalar_one()) > 0
+    except SQLAlchemyError:  # no tables yet
+        return False
+    finally:
+        engine.dispose()
+
+
 def ensure_released(course: Course, lab: str) -> None:
     """nbgrader must know the lab (its cells and points) before it can grade it."""
-    if course.notebook(lab, "release").exists() and (course.root / "gradebook.db").exists():
-        return
-    course.release_lab(lab)
+    if not is_released(course, lab):
+        course.release_lab(lab)
+
+
+@contextmanager
+def grading_lock(course: Course) -> Iterator[None]:
+    """One grading run per course at a time: two would regrade the same students at once."""
+    path = course.root / ".course-grade.lock"
+    with path.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise CourseError(
+                f"{path}: another `course grade` is running on this course; wait for it to end"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def grade(
@@ -57,39 +113,48 @@ def grade(
     timeout: float | None = None,
     progress: bool = True,
     feedback: bool = True,
+    workers: int | None = None,
+    backup: bool = True,
+    keep_backups: int = KEEP,
 ) -> GradeReport:
+    started = time.perf_counter()
     course.require_labs([lab])
     course.check_gradebook()
-    ensure_released(course, lab)
-    students = course.students_with_submissions(lab)
-    if not students:
-        raise CourseError(
-            f"{course.submitted.relative_to(course.root)}/*/{lab}: no submissions to grade"
-        )
-    report = GradeReport(lab)
-    extra = [f"--ExecutePreprocessor.timeout={timeout:g}"] if timeout else []
-    for student in tqdm(students, desc=f"grading {lab}", disable=not progress):
-        problem = problem_with(course, lab, student)
-        if problem:
-            report.results.append(StudentResult(student, False, message=problem))
-            continue
-        process = course.nbgrader(
-            "autograde", lab, f"--student={student}", "--force", "--create", *extra
-        )
-        grades = grades_for(course, lab, student)
-        if grades is None or (process.returncode != 0 and not grades.cells):
+    with grading_lock(course):
+        report = GradeReport(lab, workers=workers or default_workers())
+        students = course.students_with_submissions(lab)
+        if not students:
+            raise CourseError(
+                f"{course.submitted.relative_to(course.root)}/*/{lab}: no submissions to grade"
+            )
+        bar = tqdm(total=len(students), desc=f"grading {lab}", disable=not progress)
+
+        def done(outcome: Outcome) -> None:
+            bar.update()
+
+        size = min(report.workers, len(students))
+        try:
+            # The workers start (two seconds of imports) while the gradebook is backed up and
+            # checked; they touch it only when given a student.
+            with WorkerPool(course, lab, size=size, timeout=timeout, feedback=feedback) as pool:
+                if backup:
+                    report.backup = back_up(course, keep_backups)
+                ensure_released(course, lab)
+                outcomes = pool.grade(students, on_done=done)
+                report.restarts = pool.restarts
+                # Written beside its place and renamed: a killed run leaves the previous file.
+                csv = course.root / "grades.csv"
+                partial = pool.export(csv.with_name(csv.name + ".tmp"))
+                os.replace(partial, csv)
+                report.csv = csv
+        finally:
+            bar.close()
+        for student in students:
+            o = outcomes[student]  # the message carries autograder.integrity's notes (workers)
             report.results.append(
-                StudentResult(student, False, message=f"not graded: {last_error_line(process)}")
+                StudentResult(student, o.graded, o.auto_score, o.auto_max, o.manual_max, o.message)
             )
-            continue
-        note = "" if process.returncode == 0 else f"graded with errors: {last_error_line(process)}"
-        report.results.append(
-            StudentResult(
-                student, True, grades.auto_score, grades.auto_max, grades.manual_max, note
-            )
-        )
-    if feedback and any(r.graded for r in report.results):
-        course.nbgrader("generate_feedback", lab, "--force")
-        report.feedback = course.feedback
-    report.csv = exporting.export(course, "nbgrader", course.root / "grades.csv")
+        if feedback and any(r.graded for r in report.results):
+            report.feedback = course.feedback
+    report.seconds = round(time.perf_counter() - started, 3)
     return report

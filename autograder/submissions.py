@@ -13,6 +13,7 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
+from autograder import integrity
 from autograder.course import Course
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
@@ -40,7 +41,7 @@ def problem_with(course: Course, lab: str, student: str) -> str | None:
         nbformat.validate(nbformat.reads(json.dumps(raw), as_version=4))
     except nbformat.ValidationError as error:
         return f"{shown}: not a valid notebook ({str(error).splitlines()[0]})"
-    return None
+    return integrity.refusal(course, lab, student)  # tampering with the checks, shadowing modules
 
 
 def read(path: Path) -> NotebookNode:

@@ -31,6 +31,35 @@ c.ExecutePreprocessor.timeout = 60
 c.Execute.raise_on_iopub_timeout = False
 c.Execute.interrupt_on_timeout = True
 
+# Grading untrusted notebooks, in autograde only (`nbgrader validate` and students' own kernels
+# are unchanged). Same steps as nbgrader's defaults, with two replaced or added:
+# RepairCells puts back deleted tests and turns renamed or duplicated ids into ordinary cells;
+# GuardedExecute runs each notebook in a sandboxed, resource-limited kernel (autograder/limits.py)
+# with capped output and a tampering probe. The book's instructor guide says what is enforced.
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "autograder.execution.RepairCells",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.Autograde.autograde_preprocessors = [
+    "autograder.execution.GuardedExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+# Per kernel: CPU seconds, address space and largest file (MB), processes + threads.
+c.LimitedKernelManager.cpu_seconds = 600
+c.LimitedKernelManager.memory_mb = 2048
+c.LimitedKernelManager.file_size_mb = 64
+c.LimitedKernelManager.processes = 128
+c.GuardedExecute.output_limit_mb = 1.0
+
 # Students must not be able to edit the tests.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"

@@ -1,78 +1,58 @@
-"""A tiny lab that grades in seconds, in a throw-away course folder built for each test."""
+"""A tiny lab that grades in seconds, in a throw-away course folder built for each test; a real
+PostgreSQL server for the gradebook tests; and a reader of the gradebook's grade rows."""
 
 from __future__ import annotations
 
-import shutil
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
-import nbformat
 import pytest
+from sqlalchemy import create_engine, text
 
-from autograder.course import DEFAULT_ROOT, Course
+from autograder.course import Course
+from autograder.quicklab import LAB, make_course
+from autograder.quicklab import notebook as fixture_notebook
+from tests import postgres
 
-LAB = "lab0-fixture"
-
-
-def _meta(grade_id: str, *, grade=False, solution=False, locked=False, task=False, points=None):
-    meta = {
-        "grade": grade,
-        "grade_id": grade_id,
-        "locked": locked,
-        "schema_version": 3,
-        "solution": solution,
-        "task": task,
-    }
-    if points is not None:
-        meta["points"] = points
-    return {"nbgrader": meta}
-
-
-def fixture_notebook():
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
-    nb.cells = [
-        md("# Lab 0: a fixture\nWrite two small functions.", metadata=_meta("intro", locked=True)),
-        code(
-            "import labkit\nfrom labkit.checks import check_close\nSEED = labkit.student.student_seed('lab0')",
-            metadata=_meta("setup", locked=True),
-        ),
-        code(
-            "def add(a, b):\n    ### BEGIN SOLUTION\n    return a + b\n    ### END SOLUTION",
-            metadata=_meta("add", solution=True),
-        ),
-        code(
-            "check_close(add(1, 2), 3, 'add(1, 2)', hint='return the sum')\n"
-            "### BEGIN HIDDEN TESTS\ncheck_close(add(SEED % 97, 5), SEED % 97 + 5, 'add(seeded)', hint='sum')\n"
-            "### END HIDDEN TESTS",
-            metadata=_meta("test_add", grade=True, locked=True, points=40),
-        ),
-        code(
-            "def mean(xs):\n    ### BEGIN SOLUTION\n    return sum(xs) / len(xs)\n    ### END SOLUTION",
-            metadata=_meta("mean", solution=True),
-        ),
-        code(
-            "check_close(mean([1, 2, 3]), 2.0, 'mean([1, 2, 3])', hint='divide by the count')\n"
-            "### BEGIN HIDDEN TESTS\ncheck_close(mean([2.5, 3.5, 10.0]), 16.0 / 3, 'hidden mean of three', hint='count')\n"
-            "### END HIDDEN TESTS",
-            metadata=_meta("test_mean", grade=True, locked=True, points=40),
-        ),
-        md(
-            "Why is a mean of one run a poor estimate?\n\n### BEGIN MARK SCHEME\nFull marks: variance.\n### END MARK SCHEME",
-            metadata=_meta("reflection", task=True, locked=True, points=20),
-        ),
-    ]
-    return nb
+__all__ = ["LAB", "fixture_notebook", "grade_rows"]
 
 
 @pytest.fixture
 def course(tmp_path: Path) -> Course:
-    root = tmp_path / "course"
-    (root / "source" / LAB).mkdir(parents=True)
-    shutil.copy(DEFAULT_ROOT / "nbgrader_config.py", root / "nbgrader_config.py")
-    nbformat.write(fixture_notebook(), root / "source" / LAB / f"{LAB}.ipynb")
-    return Course(root)
+    return make_course(tmp_path / "course")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[postgres.Server]:
+    """One server for the session; each test takes a database of its own (`postgres_url`)."""
+    if postgres.server_bin() is None:
+        message = "PostgreSQL server binaries not found (Debian: apt-get install postgresql)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{message}; .ci/run installs them, so in CI this is an error")
+        pytest.skip(message)
+    server = postgres.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: postgres.Server) -> str:
+    return postgres_server.create_database()
+
+
+def grade_rows(url: str) -> list[tuple[str, str, float | None]]:
+    """Every (student, cell, autograded score) row of the gradebook, duplicates included."""
+    engine = create_engine(url)
+    query = text(
+        "select sa.student_id, bc.name, g.auto_score from grade g"
+        " join submitted_notebook sn on g.notebook_id = sn.id"
+        " join submitted_assignment sa on sn.assignment_id = sa.id"
+        " join base_cell bc on g.cell_id = bc.id"
+        " order by sa.student_id, bc.name"
+    )
+    try:
+        with engine.connect() as connection:
+            return [(str(s), str(c), a) for s, c, a in connection.execute(query)]
+    finally:
+        engine.dispose()
