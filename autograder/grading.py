@@ -26,16 +26,7 @@ from tqdm.auto import tqdm
 from autograder.backup import KEEP, back_up
 from autograder.course import Course, CourseError
 from autograder.workers import Outcome, WorkerPool
-
-
-@dataclass
-class StudentResult:
-    student: str
-    graded: bool
-    auto_score: float = 0.0
-    auto_max: float = 0.0
-    manual_max: float = 0.0
-    message: str = ""
+from autograder.workers import StudentResult as StudentResult  # a report's line, re-exported
 
 
 @dataclass

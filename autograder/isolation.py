@@ -168,10 +168,12 @@ def build_view(
     """
     mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing below propagates to the host
     mount("tmpfs", str(view), "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=16m")
-    for path in sorted(set(read_only), key=len):
-        bind(view, path, writable=False)
+    # The fresh /tmp first: a course, a virtualenv or a clone that lives under the host's /tmp
+    # (a CI checkout, say) must still be bound on top of it, not hidden beneath it.
     tmp = _place(view, "/tmp", True)
     mount("tmpfs", tmp, "tmpfs", MS_NOSUID | MS_NODEV, f"mode=1777,size={tmp_size_mb}m")
+    for path in sorted(set(read_only), key=len):
+        bind(view, path, writable=False)
     if os.path.isdir("/dev"):
         try:
             bind(view, "/dev", writable=True)

@@ -9,46 +9,14 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any
 
 import nbformat
 from nbformat import NotebookNode
 
 from autograder.course import DEFAULT_ROOT, Course
+from autograder.notebook_cells import answer, given, task, tests, text
 
 LAB = "lab0-fixture"
-
-
-def _meta(
-    grade_id: str,
-    *,
-    grade: bool = False,
-    solution: bool = False,
-    locked: bool = False,
-    task: bool = False,
-    points: float | None = None,
-) -> dict[str, Any]:
-    meta: dict[str, Any] = {
-        "grade": grade,
-        "grade_id": grade_id,
-        "locked": locked,
-        "schema_version": 3,
-        "solution": solution,
-        "task": task,
-    }
-    if points is not None:
-        meta["points"] = points
-    return {"nbgrader": meta}
-
-
-def md(source: str, metadata: dict[str, Any]) -> NotebookNode:
-    cell: NotebookNode = nbformat.v4.new_markdown_cell(source, metadata=metadata)
-    return cell
-
-
-def code(source: str, metadata: dict[str, Any]) -> NotebookNode:
-    cell: NotebookNode = nbformat.v4.new_code_cell(source, metadata=metadata)
-    return cell
 
 
 def notebook() -> NotebookNode:
@@ -60,34 +28,36 @@ def notebook() -> NotebookNode:
         "language": "python",
     }
     nb.cells = [
-        md("# Lab 0: a fixture\nWrite two small functions.", metadata=_meta("intro", locked=True)),
-        code(
+        text("intro", "# Lab 0: a fixture\nWrite two small functions."),
+        given(
+            "setup",
             "import labkit\nfrom labkit.checks import check_close\nSEED = labkit.student.student_seed('lab0')",
-            metadata=_meta("setup", locked=True),
         ),
-        code(
-            "def add(a, b):\n    ### BEGIN SOLUTION\n    return a + b\n    ### END SOLUTION",
-            metadata=_meta("add", solution=True),
+        answer(
+            "add", "def add(a, b):\n    ### BEGIN SOLUTION\n    return a + b\n    ### END SOLUTION"
         ),
-        code(
+        tests(
+            "test_add",
+            40,
             "check_close(add(1, 2), 3, 'add(1, 2)', hint='return the sum')\n"
             "### BEGIN HIDDEN TESTS\ncheck_close(add(SEED % 97, 5), SEED % 97 + 5, 'add(seeded)', hint='sum')\n"
             "### END HIDDEN TESTS",
-            metadata=_meta("test_add", grade=True, locked=True, points=40),
         ),
-        code(
+        answer(
+            "mean",
             "def mean(xs):\n    ### BEGIN SOLUTION\n    return sum(xs) / len(xs)\n    ### END SOLUTION",
-            metadata=_meta("mean", solution=True),
         ),
-        code(
+        tests(
+            "test_mean",
+            40,
             "check_close(mean([1, 2, 3]), 2.0, 'mean([1, 2, 3])', hint='divide by the count')\n"
             "### BEGIN HIDDEN TESTS\ncheck_close(mean([2.5, 3.5, 10.0]), 16.0 / 3, 'hidden mean of three', hint='count')\n"
             "### END HIDDEN TESTS",
-            metadata=_meta("test_mean", grade=True, locked=True, points=40),
         ),
-        md(
+        task(
+            "reflection",
+            20,
             "Why is a mean of one run a poor estimate?\n\n### BEGIN MARK SCHEME\nFull marks: variance.\n### END MARK SCHEME",
-            metadata=_meta("reflection", task=True, locked=True, points=20),
         ),
     ]
     return nb

@@ -53,8 +53,8 @@ ATTEMPTS = 2  # a submission whose worker dies is tried once more, in a fresh wo
 
 
 @dataclass
-class Outcome:
-    """What grading one student gave (the worker's answer, or the parent's verdict)."""
+class StudentResult:
+    """One student's line of a grading report (autograder.grading.GradeReport)."""
 
     student: str
     graded: bool
@@ -62,6 +62,13 @@ class Outcome:
     auto_max: float = 0.0
     manual_max: float = 0.0
     message: str = ""
+
+
+@dataclass
+class Outcome(StudentResult):
+    """What grading one student gave (the worker's answer, or the parent's verdict): the
+    report's line, and how long it took and how many tries."""
+
     seconds: float = 0.0
     attempts: int = 1
 

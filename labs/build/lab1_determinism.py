@@ -20,81 +20,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
-from nbformat import v4
+
+from autograder import notebook_cells
+from autograder.notebook_cells import answer, free, given, task, tests, text
 
 LAB = "lab1-determinism"
+LAB_ID = "lab1"  # cell ids: lab1-00, lab1-01, ...
 OUT = Path(__file__).resolve().parent.parent / "source" / LAB / f"{LAB}.ipynb"
-
-_ids: set[str] = set()
-
-
-def _meta(
-    grade_id: str,
-    *,
-    grade: bool,
-    solution: bool,
-    locked: bool,
-    task: bool = False,
-    points: float = 0,
-) -> dict:
-    if grade_id in _ids:
-        raise ValueError(f"duplicate grade id {grade_id}")
-    _ids.add(grade_id)
-    meta = {
-        "grade": grade,
-        "grade_id": grade_id,
-        "locked": locked,
-        "schema_version": 3,
-        "solution": solution,
-        "task": task,
-    }
-    if grade or task:
-        meta["points"] = points
-    return {"nbgrader": meta}
-
-
-def text(grade_id: str, source: str) -> nbformat.NotebookNode:
-    """Locked instructions."""
-    return v4.new_markdown_cell(
-        source.strip("\n"), metadata=_meta(grade_id, grade=False, solution=False, locked=True)
-    )
-
-
-def given(grade_id: str, source: str) -> nbformat.NotebookNode:
-    """Locked code the student runs but does not write."""
-    return v4.new_code_cell(
-        source.strip("\n"), metadata=_meta(grade_id, grade=False, solution=False, locked=True)
-    )
-
-
-def answer(grade_id: str, source: str) -> nbformat.NotebookNode:
-    """Autograded answer: the student's code goes in the solution region."""
-    return v4.new_code_cell(
-        source.strip("\n"), metadata=_meta(grade_id, grade=False, solution=True, locked=False)
-    )
-
-
-def tests(grade_id: str, points: float, source: str) -> nbformat.NotebookNode:
-    return v4.new_code_cell(
-        source.strip("\n"),
-        metadata=_meta(grade_id, grade=True, solution=False, locked=True, points=points),
-    )
-
-
-def task(grade_id: str, points: float, source: str) -> nbformat.NotebookNode:
-    """A manually graded task: instructions and a mark scheme (removed from the release)."""
-    return v4.new_markdown_cell(
-        source.strip("\n"),
-        metadata=_meta(
-            grade_id, grade=False, solution=False, locked=True, task=True, points=points
-        ),
-    )
-
-
-def free(source: str) -> nbformat.NotebookNode:
-    """A plain cell the student owns (written answers)."""
-    return v4.new_markdown_cell(source.strip("\n"))
-
 
 # The hidden check that a function was written in the notebook, not taken from the simulator.
 # It is pasted into every hidden block that needs it (a hidden block may run without the others).
@@ -1486,25 +1418,11 @@ YOUR ANSWER HERE
 
 
 def build() -> nbformat.NotebookNode:
-    notebook = v4.new_notebook(cells=CELLS)
-    notebook.metadata = {
-        "kernelspec": {
-            "display_name": "Python 3 (ipykernel)",
-            "language": "python",
-            "name": "python3",
-        },
-        "language_info": {"name": "python"},
-    }
-    for i, cell in enumerate(notebook.cells):
-        cell.id = f"lab1-{i:02d}"
-    return notebook
+    return notebook_cells.source_notebook(CELLS, LAB_ID)
 
 
 def main() -> None:
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    notebook = build()
-    nbformat.validate(notebook)
-    nbformat.write(notebook, OUT)
+    notebook_cells.write_notebook(build(), OUT)
     print(f"wrote {OUT}")
 
 

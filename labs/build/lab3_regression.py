@@ -28,90 +28,21 @@ from __future__ import annotations
 
 import argparse
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from nbformat import v4
+
+from autograder import notebook_cells
+from autograder.notebook_cells import answer, free, given, task, tests, text
 
 LAB = "lab3-regression"
+LAB_ID = "lab3"  # cell ids: lab3-00, lab3-01, ...
 REPO = Path(__file__).resolve().parent.parent.parent
 FOLDER = REPO / "labs" / "source" / LAB
 OUT = FOLDER / f"{LAB}.ipynb"
 DATASETS = REPO / "datasets" / "incidents"
 TABLES = ("requests", "changes", "evals")  # the tables this lab reads (feedback: lab 4)
-
-_ids: set[str] = set()
-
-
-def _meta(
-    grade_id: str,
-    *,
-    grade: bool,
-    solution: bool,
-    locked: bool,
-    task: bool = False,
-    points: float = 0,
-) -> dict:
-    if grade_id in _ids:
-        raise ValueError(f"duplicate grade id {grade_id}")
-    _ids.add(grade_id)
-    meta = {
-        "grade": grade,
-        "grade_id": grade_id,
-        "locked": locked,
-        "schema_version": 3,
-        "solution": solution,
-        "task": task,
-    }
-    if grade or task:
-        meta["points"] = points
-    return {"nbgrader": meta}
-
-
-def text(grade_id: str, source: str) -> nbformat.NotebookNode:
-    """Locked instructions."""
-    return v4.new_markdown_cell(
-        source.strip("\n"), metadata=_meta(grade_id, grade=False, solution=False, locked=True)
-    )
-
-
-def given(grade_id: str, source: str) -> nbformat.NotebookNode:
-    """Locked code the student runs but does not write."""
-    return v4.new_code_cell(
-        source.strip("\n"), metadata=_meta(grade_id, grade=False, solution=False, locked=True)
-    )
-
-
-def answer(grade_id: str, source: str) -> nbformat.NotebookNode:
-    """Autograded answer: the student's code goes in the solution region."""
-    return v4.new_code_cell(
-        source.strip("\n"), metadata=_meta(grade_id, grade=False, solution=True, locked=False)
-    )
-
-
-def tests(grade_id: str, points: float, source: str) -> nbformat.NotebookNode:
-    return v4.new_code_cell(
-        source.strip("\n"),
-        metadata=_meta(grade_id, grade=True, solution=False, locked=True, points=points),
-    )
-
-
-def task(grade_id: str, points: float, source: str) -> nbformat.NotebookNode:
-    """A manually graded task: instructions and a mark scheme (removed from the release)."""
-    return v4.new_markdown_cell(
-        source.strip("\n"),
-        metadata=_meta(
-            grade_id, grade=False, solution=False, locked=True, task=True, points=points
-        ),
-    )
-
-
-def free(source: str) -> nbformat.NotebookNode:
-    """A plain cell the student owns (written answers)."""
-    return v4.new_markdown_cell(source.strip("\n"))
-
 
 def fill(source: str, **values: str) -> str:
     """Put scenario text into a cell: `__NAME__` markers, so code braces need no escaping."""
@@ -2212,31 +2143,7 @@ def _findings_test(require: str, truth_code: str) -> str:
 
 # ---------------------------------------------------------------------------- the build
 def build(scenario: Scenario) -> nbformat.NotebookNode:
-    _ids.clear()
-    notebook = v4.new_notebook(cells=build_cells(scenario))
-    notebook.metadata = {
-        "kernelspec": {
-            "display_name": "Python 3 (ipykernel)",
-            "language": "python",
-            "name": "python3",
-        },
-        "language_info": {"name": "python"},
-    }
-    for i, cell in enumerate(notebook.cells):
-        cell.id = f"lab3-{i:02d}"
-    return notebook
-
-
-def copy_data(scenario: str) -> Path:
-    """data/<scenario>/ next to the notebook: a byte copy, and no other scenario's files."""
-    data = FOLDER / "data"
-    if data.exists():
-        shutil.rmtree(data)
-    target = data / scenario
-    target.mkdir(parents=True)
-    for table in TABLES:
-        shutil.copyfile(DATASETS / scenario / f"{table}.csv.gz", target / f"{table}.csv.gz")
-    return target
+    return notebook_cells.source_notebook(build_cells(scenario), LAB_ID)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -2244,11 +2151,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scenario", choices=sorted(SCENARIOS), default="sep2025")
     args = parser.parse_args(argv)
     scenario = SCENARIOS[args.scenario]
-    FOLDER.mkdir(parents=True, exist_ok=True)
-    notebook = build(scenario)
-    nbformat.validate(notebook)
-    nbformat.write(notebook, OUT)
-    print(f"wrote {OUT} (scenario {scenario.name}) and {copy_data(scenario.name)}")
+    notebook_cells.write_notebook(build(scenario), OUT)
+    data = notebook_cells.copy_scenario_data(DATASETS, FOLDER, scenario.name, TABLES)
+    print(f"wrote {OUT} (scenario {scenario.name}) and {data}")
 
 
 if __name__ == "__main__":

@@ -6,36 +6,32 @@ submissions exactly the points of their mistake."""
 from __future__ import annotations
 
 import ast
-import importlib.util
 import re
-import shutil
-import sys
 from types import ModuleType
 
 import nbformat
 import pytest
 
-from autograder import submissions
 from autograder.checking import HIDDEN, page_text
-from autograder.course import REPO_ROOT, Course
-from autograder.gradebook import grades_for
-from autograder.grading import grade
+from autograder.course import REPO_ROOT
 from autograder.incident_truth import truth
+from tests.autograder.labgrading import (
+    edit,
+    graded_course,
+    load_build_script,
+    points_lost,
+    run_with_scenario_data,
+    shipped_data,
+)
 
 LAB = "lab3-regression"
 SOURCE = REPO_ROOT / "labs" / "source" / LAB
-BUILD = REPO_ROOT / "labs" / "build" / "lab3_regression.py"
 AUTO_MAX = 78.0
 
 
 @pytest.fixture(scope="module")
 def build() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("lab3_build", BUILD)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["lab3_build"] = module  # dataclasses look their module up while it loads
-    spec.loader.exec_module(module)
-    return module
+    return load_build_script("lab3_regression")
 
 
 @pytest.fixture(scope="module")
@@ -55,13 +51,9 @@ def test_the_committed_notebook_is_what_the_build_script_makes(built):
 
 
 def test_the_lab_data_is_a_byte_copy_of_the_tables_it_reads():
-    shipped = sorted(p.relative_to(SOURCE / "data") for p in (SOURCE / "data").rglob("*.gz"))
-    assert [str(p) for p in shipped] == [
-        f"sep2025/{t}.csv.gz" for t in ("changes", "evals", "requests")
-    ]
-    for path in shipped:
-        original = REPO_ROOT / "datasets" / "incidents" / path
-        assert (SOURCE / "data" / path).read_bytes() == original.read_bytes(), path
+    shipped, differ = shipped_data(SOURCE)
+    assert shipped == [f"sep2025/{t}.csv.gz" for t in ("changes", "evals", "requests")]
+    assert differ == []
 
 
 @pytest.mark.parametrize("scenario", ["sep2025", "apr2026"])
@@ -120,36 +112,15 @@ def test_the_row_codes_decode_to_the_affected_requests(build):
 def test_the_other_scenario_builds_and_its_solution_passes_every_test(built, tmp_path):
     """`--scenario apr2026` makes a complete lab: run its source notebook (with the hidden
     tests) in a folder holding that scenario's data, as nbgrader would."""
-    from nbclient import NotebookClient
-
-    folder = tmp_path / LAB
-    (folder / "data").mkdir(parents=True)
-    shutil.copytree(REPO_ROOT / "datasets" / "incidents" / "apr2026", folder / "data" / "apr2026")
     notebook = built["apr2026"]
-    NotebookClient(notebook, timeout=120, resources={"metadata": {"path": str(folder)}}).execute()
-    problems = [
-        (cell.metadata["nbgrader"]["grade_id"], output.get("ename") or output.get("name"))
-        for cell in notebook.cells
-        if cell.cell_type == "code"
-        for output in cell.outputs
-        if output.output_type == "error"
-        or (output.output_type == "stream" and output.name == "stderr")
-    ]
+    problems = run_with_scenario_data(notebook, tmp_path / LAB, "apr2026")
     assert problems == []
 
 
 # ---------------------------------------------------------------------------- end to end
-def _edit(notebook: nbformat.NotebookNode, grade_id: str, old: str, new: str) -> None:
-    (cell,) = [
-        c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id
-    ]
-    assert old in cell.source, f"{grade_id}: {old!r} not found"
-    cell.source = cell.source.replace(old, new)
-
-
 def onset_of_the_worsening(notebook: nbformat.NotebookNode) -> None:
     # the misrouting dated from the load-balancer change that made it worse
-    _edit(
+    edit(
         notebook,
         "q4-findings",
         '"onset": misrouted_days.min()',
@@ -158,7 +129,7 @@ def onset_of_the_worsening(notebook: nbformat.NotebookNode) -> None:
 
 
 def wald_interval(notebook: nbformat.NotebookNode) -> None:
-    _edit(
+    edit(
         notebook,
         "q2-wilson",
         "low, high = centre - half, centre + half",
@@ -167,12 +138,12 @@ def wald_interval(notebook: nbformat.NotebookNode) -> None:
 
 
 def eager_detector(notebook: nbformat.NotebookNode) -> None:
-    _edit(notebook, "q7-detector", "if score > 5.0:", "if score > 0.5:")
+    edit(notebook, "q7-detector", "if score > 5.0:", "if score > 0.5:")
 
 
 def peeking_detector(notebook: nbformat.NotebookNode) -> None:
     # tomorrow's alarm raised today: not causal
-    _edit(
+    edit(
         notebook,
         "q7-detector",
         "    return alarms\n",
@@ -181,7 +152,7 @@ def peeking_detector(notebook: nbformat.NotebookNode) -> None:
 
 
 def independent_as_requests(notebook: nbformat.NotebookNode) -> None:
-    _edit(
+    edit(
         notebook,
         "q5-impact",
         '"share_users_independent": float((1.0 - untouched).mean()),',
@@ -201,15 +172,8 @@ SUBMISSIONS = {
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    course = Course.locate().copy_to(tmp_path_factory.mktemp("lab3") / "course", [LAB])
-    course.release_lab(LAB)
-    for student, (fabricate, _) in SUBMISSIONS.items():
-        notebook = submissions.full(course, LAB)
-        fabricate(notebook)
-        submissions.write(course, LAB, student, notebook)
-    report = grade(course, LAB, progress=False)
-    yield course, {r.student: r for r in report.results}
-    shutil.rmtree(course.root, ignore_errors=True)
+    fabrications = {student: fabricate for student, (fabricate, _) in SUBMISSIONS.items()}
+    yield from graded_course(tmp_path_factory.mktemp("lab3"), LAB, fabrications)
 
 
 @pytest.mark.slow
@@ -217,12 +181,7 @@ def graded(tmp_path_factory):
 def test_fabricated_submissions_lose_exactly_the_points_of_their_mistake(graded, student):
     course, results = graded
     assert results[student].graded, results[student].message
-    lost = {
-        c.grade_id: c.max_score - c.score
-        for c in grades_for(course, LAB, student).cells
-        if c.autograded and c.score < c.max_score
-    }
-    assert lost == SUBMISSIONS[student][1]
+    assert points_lost(course, LAB, student) == SUBMISSIONS[student][1]
     assert results[student].auto_max == AUTO_MAX
 
 

@@ -4,37 +4,33 @@ fabricated reports (complete, missing sections, wrong numbers, blaming language)
 
 from __future__ import annotations
 
-import importlib.util
-import shutil
-import sys
 from types import ModuleType
 
 import nbformat
 import pytest
 
-from autograder import submissions
 from autograder.checking import HIDDEN, page_text
-from autograder.course import REPO_ROOT, Course
-from autograder.gradebook import grades_for
-from autograder.grading import grade
+from autograder.course import REPO_ROOT
 from autograder.incident_truth import truth
 from labkit.blameless import check_blameless
 from labkit.postmortem import PROSE_SECTIONS, parse_sections
+from tests.autograder.labgrading import (
+    edit,
+    graded_course,
+    load_build_script,
+    points_lost,
+    run_with_scenario_data,
+    shipped_data,
+)
 
 LAB = "lab4-postmortem"
 SOURCE = REPO_ROOT / "labs" / "source" / LAB
-BUILD = REPO_ROOT / "labs" / "build" / "lab4_postmortem.py"
 AUTO_MAX = 72.0
 
 
 @pytest.fixture(scope="module")
 def build() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("lab4_build", BUILD)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["lab4_build"] = module  # dataclasses look their module up while it loads
-    spec.loader.exec_module(module)
-    return module
+    return load_build_script("lab4_postmortem")
 
 
 def test_the_committed_notebook_is_what_the_build_script_makes(build):
@@ -46,13 +42,11 @@ def test_the_committed_notebook_is_what_the_build_script_makes(build):
 
 
 def test_the_lab_data_is_a_byte_copy_of_the_generated_tables():
-    shipped = sorted(p.relative_to(SOURCE / "data") for p in (SOURCE / "data").rglob("*.gz"))
-    assert [str(p) for p in shipped] == [
+    shipped, differ = shipped_data(SOURCE)
+    assert shipped == [
         f"sep2025/{t}.csv.gz" for t in ("changes", "evals", "feedback", "oncall", "requests")
     ]
-    for path in shipped:
-        original = REPO_ROOT / "datasets" / "incidents" / path
-        assert (SOURCE / "data" / path).read_bytes() == original.read_bytes(), path
+    assert differ == []
 
 
 @pytest.mark.parametrize("scenario", ["sep2025", "apr2026"])
@@ -82,34 +76,21 @@ def test_the_template_has_every_section_and_is_blameless():
 
 
 # ---------------------------------------------------------------------------- end to end
-def _cell(notebook: nbformat.NotebookNode, grade_id: str) -> nbformat.NotebookNode:
-    (cell,) = [
-        c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id
-    ]
-    return cell
-
-
-def _edit(notebook: nbformat.NotebookNode, grade_id: str, old: str, new: str) -> None:
-    cell = _cell(notebook, grade_id)
-    assert old in cell.source, f"{grade_id}: {old!r} not found"
-    cell.source = cell.source.replace(old, new)
-
-
 def missing_sections(notebook: nbformat.NotebookNode) -> None:
-    _edit(notebook, "q5-prose", "## Detection\n", "")
-    _edit(notebook, "q5-prose", "### Where we got lucky\n", "### Other notes\n")
+    edit(notebook, "q5-prose", "## Detection\n", "")
+    edit(notebook, "q5-prose", "### Where we got lucky\n", "### Other notes\n")
 
 
 def wrong_numbers(notebook: nbformat.NotebookNode) -> None:
     # a count doubled, a fix measured to the end of its rollout, and a rollback timed by the chat
-    _edit(notebook, "q3-impact", "int(len(misrouted))", "2 * int(len(misrouted))")
-    _edit(
+    edit(notebook, "q3-impact", "int(len(misrouted))", "2 * int(len(misrouted))")
+    edit(
         notebook,
         "q3-impact",
         '"days_to_fix_misrouting": (routing_fix - routing_on) / one_day',
         '"days_to_fix_misrouting": (change("rollout complete on Bedrock") - routing_on) / one_day',
     )
-    _edit(
+    edit(
         notebook,
         "q2-timeline",
         '(change("roll back runtime performance optimisation"), "output_corruption_rollback"',
@@ -118,7 +99,7 @@ def wrong_numbers(notebook: nbformat.NotebookNode) -> None:
 
 
 def blaming_language(notebook: nbformat.NotebookNode) -> None:
-    _edit(
+    edit(
         notebook,
         "q5-prose",
         "Contributing factors:\n",
@@ -158,15 +139,8 @@ FEEDBACK = {
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    course = Course.locate().copy_to(tmp_path_factory.mktemp("lab4") / "course", [LAB])
-    course.release_lab(LAB)
-    for student, (fabricate, _) in REPORTS.items():
-        notebook = submissions.full(course, LAB)
-        fabricate(notebook)
-        submissions.write(course, LAB, student, notebook)
-    report = grade(course, LAB, progress=False)
-    yield course, {r.student: r for r in report.results}
-    shutil.rmtree(course.root, ignore_errors=True)
+    fabrications = {student: fabricate for student, (fabricate, _) in REPORTS.items()}
+    yield from graded_course(tmp_path_factory.mktemp("lab4"), LAB, fabrications)
 
 
 @pytest.mark.slow
@@ -174,12 +148,7 @@ def graded(tmp_path_factory):
 def test_fabricated_reports_lose_exactly_the_points_of_their_problem(graded, student):
     course, results = graded
     assert results[student].graded, results[student].message
-    lost = {
-        c.grade_id: c.max_score - c.score
-        for c in grades_for(course, LAB, student).cells
-        if c.autograded and c.score < c.max_score
-    }
-    assert lost == REPORTS[student][1]
+    assert points_lost(course, LAB, student) == REPORTS[student][1]
     assert results[student].auto_max == AUTO_MAX
     assert results[student].auto_score == AUTO_MAX - sum(REPORTS[student][1].values())
 
@@ -203,21 +172,9 @@ def test_feedback_names_the_problem_and_hides_the_hidden_tests(graded, student):
 def test_the_other_scenario_builds_and_its_solution_passes_every_test(build, tmp_path):
     """`--scenario apr2026` makes a complete lab: run its source notebook (with the hidden
     tests) in a folder holding that scenario's data, as nbgrader would."""
-    from nbclient import NotebookClient
-
-    folder = tmp_path / LAB
-    (folder / "data").mkdir(parents=True)
-    shutil.copytree(REPO_ROOT / "datasets" / "incidents" / "apr2026", folder / "data" / "apr2026")
     notebook = build.build(build.SCENARIOS["apr2026"])
-    NotebookClient(notebook, timeout=120, resources={"metadata": {"path": str(folder)}}).execute()
-    problems = [
-        (cell.metadata["nbgrader"]["grade_id"], output.get("ename") or output.get("name"))
-        for cell in notebook.cells
-        if cell.cell_type == "code"
-        for output in cell.outputs
-        if output.output_type == "error"
-        or (output.output_type == "stream" and output.name == "stderr")
-    ]
+    folder = tmp_path / LAB
+    problems = run_with_scenario_data(notebook, folder, "apr2026")
     assert problems == []
     points = sum(c.metadata["nbgrader"].get("points", 0) for c in notebook.cells)
     assert points == 100

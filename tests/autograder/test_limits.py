@@ -111,6 +111,34 @@ print("wrote own folder")
     assert done.stdout.count("refused FileNotFoundError") == 2 and "wrote own folder" in done.stdout
 
 
+@pytest.mark.skipif(not SANDBOX.filesystem.startswith("private view"), reason=str(SANDBOX))
+def test_a_library_under_the_hosts_tmp_stays_readable(tmp_path: Path) -> None:
+    # A CI clone (and its .venv) can live under /tmp; the kernel's fresh /tmp must not hide it.
+    library = tmp_path / "clone" / ".venv"
+    library.mkdir(parents=True)
+    (library / "marker.txt").write_text("visible")
+    assert str(library).startswith(tempfile.gettempdir())
+    course = tmp_path / "course"
+    work = course / "autograded" / "s" / "lab"
+    work.mkdir(parents=True)
+    (tmp_path / "private").mkdir()
+    code = f"print(open({str(library / 'marker.txt')!r}).read())"
+    command = [sys.executable, "-m", "autograder.limits", f"--private-dir={tmp_path / 'private'}"]
+    command += [
+        f"--course-root={course}",
+        f"--read-only={library}",
+        "--",
+        sys.executable,
+        "-c",
+        code,
+    ]
+    done = subprocess.run(
+        command, cwd=work, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "visible"
+
+
 @pytest.mark.skipif(not SANDBOX.network.startswith("isolated"), reason=str(SANDBOX))
 def test_no_network_not_even_loopback(tmp_path: Path) -> None:
     code = """

@@ -18,21 +18,10 @@ import pytest
 from playwright.sync_api import BrowserContext, sync_playwright
 
 from tests.book.conftest import ROOT
+from tests.browser import VIEWPORT, chromium_options
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Playwright's own browser download cannot work offline: it drives Debian's chromium instead.
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 ARTIFACTS = ROOT / "_build" / "test-artifacts" / "book-browser"
 WIDGET_CHAPTERS = {
     "02-deterministic-and-probabilistic.html",
@@ -110,10 +99,7 @@ class Browser:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory, book_url: str) -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: apt-get install chromium chromium-driver (.ci/run does)"
-        )
+    options = chromium_options()
     book_host = urlsplit(book_url).netloc
     external: list[str] = []
 
@@ -128,10 +114,8 @@ def browser(tmp_path_factory: pytest.TempPathFactory, book_url: str) -> Iterator
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             str(tmp_path_factory.mktemp("chromium-profile")),  # a fresh profile every session
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_FLAGS,
-            viewport={"width": 1280, "height": 900},
+            **options,
+            viewport=VIEWPORT,
         )
         try:
             context.route("**/*", route)

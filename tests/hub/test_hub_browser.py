@@ -19,20 +19,11 @@ import nbformat
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
+from tests.browser import VIEWPORT, chromium_options
 from tests.hub.conftest import ARTIFACTS, STUDENTS, Classroom
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 STUDENT = STUDENTS[-1]
 SCREENSHOT = ARTIFACTS / "student-jupyterlab-failure.png"
 
@@ -63,13 +54,10 @@ def launch_repository(classroom: Classroom) -> Path:
 
 @pytest.fixture
 def page(classroom: Classroom) -> Iterator[Page]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)")
+    options = chromium_options()
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
-        )
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        browser = playwright.chromium.launch(**options)
+        context = browser.new_context(viewport=VIEWPORT)
         context.set_default_timeout(60_000)
         try:
             yield context.new_page()
