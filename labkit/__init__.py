@@ -14,13 +14,33 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 _SUBMODULES = frozenset(
-    {"agent", "checks", "clients", "record", "sandbox", "sim", "student", "tasks", "bench"}
+    {
+        "agent",
+        "checks",
+        "clients",
+        "record",
+        "sandbox",
+        "sim",
+        "student",
+        "tasks",
+        "bench",
+        "incidents",
+        "glassbox",
+    }
 )
-__all__ = ["BackendError", "async_client", "client", "is_simulated", "run_suite"]
+__all__ = [
+    "BackendError",
+    "GlassBox",
+    "async_client",
+    "client",
+    "is_simulated",
+    "run_suite",
+]
 
 if TYPE_CHECKING:
     from labkit.agent import run_suite
     from labkit.clients import BackendError, async_client, client, is_simulated
+    from labkit.glassbox import GlassBox
 
 
 def __getattr__(name: str) -> Any:
@@ -29,6 +49,8 @@ def __getattr__(name: str) -> Any:
         from labkit import clients
 
         return getattr(clients, name)
+    if name == "GlassBox":
+        return importlib.import_module("labkit.glassbox").GlassBox
     if name == "run_suite":
         from labkit.agent import run_suite
 

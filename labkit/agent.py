@@ -9,15 +9,18 @@ the simulator made up.
 from __future__ import annotations
 
 import json
+import threading
 import time as wallclock
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from importlib import resources
 from typing import Any
 
 import anthropic
 import pandas as pd
+from anthropic.types import CacheControlEphemeralParam
 from tqdm.auto import tqdm
 
 from labkit.clients import client as make_client
@@ -25,9 +28,10 @@ from labkit.sandbox import run_tests
 from labkit.sim.catalog import DEFAULT_MODEL
 from labkit.tasks import Task, load_suite
 
+# A harness prompt as long as a real coding agent's (~4,700 tokens): long enough that prompt
+# caching pays, so that caching faults (the Mar 2026 thinking bug) show as real cache misses.
 SYSTEM_PROMPT = (
-    "You are a careful coding agent. Solve the task in Python. Write your solution with "
-    "write_solution, check it with run_tests, fix it if a test fails, and call submit when done."
+    resources.files("labkit").joinpath("data/agent_system_prompt.md").read_text(encoding="utf-8")
 )
 TOOLS: list[dict[str, Any]] = [
     {
@@ -92,6 +96,33 @@ def task_prompt(task: Task) -> str:
     return f"Task id: {task.id}\n\n{task.statement.strip()}\n\nThe tests call `{task.entry_point}`."
 
 
+# Automatic prompt caching: the breakpoint follows the end of the growing conversation.
+AUTOMATIC_CACHING: CacheControlEphemeralParam = {"type": "ephemeral"}
+_CAPABILITIES: dict[tuple[int, str], Any] = {}
+_CAPABILITIES_LOCK = threading.Lock()
+
+
+def thinking_config(api: anthropic.Anthropic, model: str, max_tokens: int) -> dict[str, Any]:
+    """The thinking setting this model takes, read from the Models API as real code must.
+
+    Models of the 4.6 generation and later take adaptive thinking (Opus 4.7 takes nothing
+    else); older ones take manual thinking with a token budget below `max_tokens`.
+    """
+    key = (id(api), model)
+    with _CAPABILITIES_LOCK:
+        capabilities = _CAPABILITIES.get(key)
+    if capabilities is None:
+        capabilities = api.models.retrieve(model).capabilities
+        with _CAPABILITIES_LOCK:
+            _CAPABILITIES[key] = capabilities
+    types = capabilities.thinking.types if capabilities is not None else None
+    if types is None or types.adaptive.supported:
+        return {"type": "adaptive"}
+    if types.enabled.supported and max_tokens > 1024:
+        return {"type": "enabled", "budget_tokens": max(1024, max_tokens // 2)}
+    raise ValueError(f"{model} does not support extended thinking with max_tokens={max_tokens}")
+
+
 def run_task(
     api: anthropic.Anthropic,
     task: Task,
@@ -120,7 +151,7 @@ def run_task(
     if effort is not None:
         options["output_config"] = {"effort": effort}
     if thinking:
-        options["thinking"] = {"type": "adaptive"}
+        options["thinking"] = thinking_config(api, model, max_tokens)
     if user_id is not None:
         options["metadata"] = {"user_id": user_id}
     try:
@@ -137,7 +168,7 @@ def run_task(
                     **headers,
                     "labkit-seed": f"{seed}:{task.id}:{epoch}:{record.turns}",
                 },
-                extra_body={"cache_control": {"type": "ephemeral"}},
+                cache_control=AUTOMATIC_CACHING,
                 **options,
             )
             response = raw.parse()

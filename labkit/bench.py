@@ -19,6 +19,7 @@ import httpx2
 
 from labkit.agent import run_suite
 from labkit.clients import SIM_API_KEY, client
+from labkit.glassbox import glassbox
 from labkit.sim.catalog import DEFAULT_MODEL
 
 TARGETS = {
@@ -35,7 +36,7 @@ def _messages_per_s(api: anthropic.Anthropic, count: int) -> float:
             model=DEFAULT_MODEL,
             max_tokens=8,
             messages=[{"role": "user", "content": "Write a short note about the tests."}],
-            extra_body={"seed": i},
+            extra_headers=glassbox(seed=i),  # a simulator-only control: each request its own seed
         )
 
     once(-1)  # warm up: imports, model load, first connection

@@ -33,7 +33,13 @@ def _guarded_connect(self: socket.socket, address: Any) -> Any:
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
-    for name in ("ANTHROPIC_API_KEY", "LABKIT_BACKEND", "ANTHROPIC_BASE_URL", "LABKIT_REPLAY"):
+    for name in (
+        "ANTHROPIC_API_KEY",
+        "LABKIT_BACKEND",
+        "ANTHROPIC_BASE_URL",
+        "LABKIT_REPLAY",
+        "LABKIT_MODEL_MAP",
+    ):
         monkeypatch.delenv(name, raising=False)
     yield
 

@@ -1,19 +1,22 @@
 """SDK round trips through the three transports: in-process, loopback server, and 'live'.
 
-The live path is exercised for real (LABKIT_BACKEND=anthropic with a key), but pointed at the
-local simulator with ANTHROPIC_BASE_URL, so no test touches the network.
+The live path (LABKIT_BACKEND=anthropic) has its own module, tests/test_live_backend.py, against a
+loopback stand-in for the real API. The simulator's sampling knobs travel as `labkit-*` headers
+(labkit.glassbox), never in the body, where the real API refuses them.
 """
 
 import asyncio
 
 import anthropic
 import pytest
+from anthropic.types import MessageParam
 
 import labkit
 from labkit.clients import BackendError, client, is_simulated
+from labkit.glassbox import GlassBox, glassbox
 
 MODEL = "sim-sonnet-4-6"
-USER = [{"role": "user", "content": "How do I test a parser?"}]
+USER: list[MessageParam] = [{"role": "user", "content": "How do I test a parser?"}]
 
 
 def check_message(message):
@@ -32,7 +35,7 @@ def test_in_process_round_trip(api):
 
 def test_max_tokens_stops_generation(api):
     message = api.messages.create(
-        model=MODEL, max_tokens=3, messages=USER, extra_body={"temperature": 1.0}
+        model=MODEL, max_tokens=3, messages=USER, extra_headers=glassbox(temperature=1.0)
     )
     assert message.usage.output_tokens <= 3
 
@@ -44,7 +47,7 @@ def test_stop_sequences(api):
             max_tokens=60,
             messages=USER,
             stop_sequences=["."],
-            extra_body={"seed": seed},
+            extra_headers=glassbox(seed=seed),
         )
         if message.stop_reason == "stop_sequence":
             assert message.stop_sequence == "." and "." not in message.content[0].text
@@ -61,7 +64,7 @@ def test_thinking_blocks_have_signatures_and_scale_with_effort(api):
             messages=USER,
             thinking={"type": "adaptive"},
             output_config={"effort": effort},
-            extra_body={"seed": 3},
+            extra_headers=glassbox(seed=3),
         )
         thinking = [b for b in message.content if b.type == "thinking"]
         assert thinking and thinking[0].signature
@@ -71,12 +74,14 @@ def test_thinking_blocks_have_signatures_and_scale_with_effort(api):
 
 def test_streaming_matches_the_final_message(api):
     with api.messages.stream(
-        model=MODEL, max_tokens=40, messages=USER, extra_body={"seed": 1}
+        model=MODEL, max_tokens=40, messages=USER, extra_headers=glassbox(seed=1)
     ) as stream:
         text = "".join(stream.text_stream)
         final = stream.get_final_message()
     assert text == final.content[0].text
-    again = api.messages.create(model=MODEL, max_tokens=40, messages=USER, extra_body={"seed": 1})
+    again = api.messages.create(
+        model=MODEL, max_tokens=40, messages=USER, extra_headers=glassbox(seed=1)
+    )
     assert again.content[0].text == text
 
 
@@ -100,9 +105,9 @@ def test_streaming_tool_use_input_arrives_whole(api):
     ) as stream:
         final = stream.get_final_message()
     call = next(b for b in final.content if b.type == "tool_use")
-    assert (
-        final.stop_reason == "tool_use" and call.name == "lookup" and call.input == {"q": "example"}
-    )
+    assert final.stop_reason == "tool_use" and call.name == "lookup"
+    assert set(call.input) == {"q"} and isinstance(call.input["q"], str) and call.input["q"]
+    assert final.content[0].type == "tool_use"  # forced tool use: no text before the call
 
 
 def test_models_endpoints(api):
@@ -119,7 +124,7 @@ def test_async_client_round_trip():
             results = await asyncio.gather(
                 *[
                     api.messages.create(
-                        model=MODEL, max_tokens=16, messages=USER, extra_body={"seed": i}
+                        model=MODEL, max_tokens=16, messages=USER, extra_headers=glassbox(seed=i)
                     )
                     for i in range(8)
                 ]
@@ -133,11 +138,11 @@ def test_async_client_round_trip():
 def test_loopback_server_round_trip(sim_server):
     with anthropic.Anthropic(api_key="any", base_url=sim_server.url) as api:
         message = api.messages.create(
-            model=MODEL, max_tokens=32, messages=USER, extra_body={"seed": 5}
+            model=MODEL, max_tokens=32, messages=USER, extra_headers=glassbox(seed=5)
         )
         check_message(message)
         with api.messages.stream(
-            model=MODEL, max_tokens=32, messages=USER, extra_body={"seed": 5}
+            model=MODEL, max_tokens=32, messages=USER, extra_headers=glassbox(seed=5)
         ) as stream:
             assert "".join(stream.text_stream) == message.content[0].text
         with pytest.raises(anthropic.BadRequestError):
@@ -150,9 +155,11 @@ def test_loopback_and_in_process_give_the_same_answer(sim_server):
         client(seed=7) as local,
     ):
         a = remote.messages.create(
-            model=MODEL, max_tokens=32, messages=USER, extra_body={"seed": 9}
+            model=MODEL, max_tokens=32, messages=USER, extra_headers=glassbox(seed=9)
         )
-        b = local.messages.create(model=MODEL, max_tokens=32, messages=USER, extra_body={"seed": 9})
+        b = local.messages.create(
+            model=MODEL, max_tokens=32, messages=USER, extra_headers=glassbox(seed=9)
+        )
     assert a.content[0].text == b.content[0].text
 
 
@@ -168,15 +175,26 @@ def test_unknown_backend_is_refused(monkeypatch):
         client()
 
 
-def test_live_backend_is_the_real_sdk_client(monkeypatch, sim_server):
-    # The real-API code path, pointed at the local simulator instead of the internet.
-    monkeypatch.setenv("LABKIT_BACKEND", "anthropic")
-    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test-not-real")
-    monkeypatch.setenv("ANTHROPIC_BASE_URL", sim_server.url)
-    with client() as api:
-        assert not is_simulated(api)
-        message = api.messages.create(model=MODEL, max_tokens=16, messages=USER)
-    check_message(message)
+def test_a_client_wide_glassbox_goes_on_every_request():
+    box = GlassBox(temperature=0.0, seed=4)
+    with client(seed=7, glassbox=box) as boxed, client(seed=7) as plain:
+        raw = boxed.messages.with_raw_response.create(model=MODEL, max_tokens=24, messages=USER)
+        assert raw.http_request.headers["labkit-temperature"] == "0.0"
+        assert raw.http_request.headers["labkit-seed"] == "4"
+        same = plain.messages.create(
+            model=MODEL, max_tokens=24, messages=USER, extra_headers=box.headers()
+        )
+    assert raw.parse().content[0].text == same.content[0].text
+
+
+def test_an_async_client_wide_glassbox_goes_on_every_request():
+    async def go():
+        async with labkit.async_client(seed=7, glassbox=GlassBox(top_k=3)) as api:
+            return await api.messages.with_raw_response.create(
+                model=MODEL, max_tokens=8, messages=USER
+            )
+
+    assert asyncio.run(go()).http_request.headers["labkit-top-k"] == "3"
 
 
 @pytest.mark.parametrize(("fault", "status"), [("rate_limit", 429), ("overloaded", 529)])
@@ -185,7 +203,7 @@ def test_transient_errors_are_retried_by_the_sdk(fault, status):
         for i in range(10):  # every request eventually succeeds through the SDK's retries
             check_message(
                 api.messages.create(
-                    model=MODEL, max_tokens=8, messages=USER, extra_body={"seed": i}
+                    model=MODEL, max_tokens=8, messages=USER, extra_headers=glassbox(seed=i)
                 )
             )
     with (
@@ -195,3 +213,18 @@ def test_transient_errors_are_retried_by_the_sdk(fault, status):
         api.messages.create(model=MODEL, max_tokens=8, messages=USER)
     assert caught.value.status_code == status
     assert caught.value.response.headers["retry-after"] == "1"
+
+
+def test_glassbox_is_callable_even_after_its_module_is_imported():
+    import importlib
+
+    import labkit
+
+    importlib.import_module("labkit.glassbox")  # binds labkit.glassbox to the module object
+    assert labkit.glassbox(temperature=0, seed=3) == {
+        "labkit-temperature": "0.0",
+        "labkit-seed": "3",
+    }
+    from labkit.glassbox import GlassBox
+
+    assert labkit.GlassBox is GlassBox

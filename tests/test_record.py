@@ -5,8 +5,9 @@ import json
 import anthropic
 import pytest
 
-from labkit.clients import client
+from labkit.clients import DEFAULT_MODEL_MAP, client
 from labkit.record import ReplayError
+from tests.test_live_backend import StandIn
 
 MODEL = "sim-sonnet-4-6"
 
@@ -42,13 +43,18 @@ def test_replay_refuses_requests_that_were_not_recorded(tmp_path):
 
 
 def test_recordings_hold_no_api_key(tmp_path, monkeypatch, sim_server):
+    # The live backend sends real model ids: a loopback stand-in for the real API maps them back.
+    stand_in = StandIn(sim_server.url, {real: sim for sim, real in DEFAULT_MODEL_MAP.items()})
     secret = "sk-ant-secret-value-123"
     monkeypatch.setenv("LABKIT_BACKEND", "anthropic")
     monkeypatch.setenv("ANTHROPIC_API_KEY", secret)
-    monkeypatch.setenv("ANTHROPIC_BASE_URL", sim_server.url)
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", stand_in.url)
     path = tmp_path / "live.jsonl"
-    with client(record=path) as api:
-        live = conversation(api, 2)
+    try:
+        with client(record=path) as api:
+            live = conversation(api, 2)
+    finally:
+        stand_in.stop()
     assert secret not in path.read_text()
     monkeypatch.delenv("LABKIT_BACKEND")
     with client(replay=path) as api:

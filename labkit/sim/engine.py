@@ -1,26 +1,28 @@
 """The simulated model: turns a validated request into a response message.
 
 Everything random is drawn from a generator seeded by the simulator seed and either the request's
-own seed (the `seed` body field or the `labkit-seed` header) or the request's content and how many
-times that same content was seen before. So the same seed and the same requests give the same
-responses, in any order, in any process.
+own seed (the glass-box `labkit-seed` header, which only the simulator reads) or the request's
+content and how many times that same content was seen before. So the same seed and the same
+requests give the same responses, in any order, in any process.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import threading
 from collections import Counter
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
 
-from labkit.sim import lm
+from labkit.sim import lm, tokens
+from labkit.sim import thinking as thinking_rules
+from labkit.sim.caching import PromptCache
 from labkit.sim.catalog import EFFORT_SKILL, EFFORT_THINKING_WORDS, THINKING_SKILL
-from labkit.sim.errors import ApiError
+from labkit.sim.errors import ApiError, invalid
 from labkit.sim.faults import (
     BREVITY_INSTRUCTION,
     Fault,
@@ -44,9 +46,18 @@ EFFORT_PREAMBLE_WORDS = {"low": 8, "medium": 14, "high": 20, "xhigh": 26, "max":
 EFFORT_TEXT_WORDS = {"low": 30, "medium": 60, "high": 100, "xhigh": 140, "max": 180}
 
 
-def count_tokens(text: str) -> int:
-    """About four characters a token, as for English text in real tokenizers."""
-    return max(1, (len(text) + 3) // 4)
+SIM_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _check_context(request: MessagesRequest, prompt_tokens: int) -> None:
+    window = request.model.context_window
+    if prompt_tokens > window:
+        raise invalid(f"prompt is too long: {prompt_tokens} tokens > {window} maximum")
+    if prompt_tokens + request.max_tokens > window:
+        raise invalid(
+            f"input length and `max_tokens` exceed context limit: {prompt_tokens} + "
+            f"{request.max_tokens} > {window}, decrease input length or `max_tokens` and try again"
+        )
 
 
 @dataclass
@@ -78,7 +89,9 @@ class Simulator:
         self.faults: tuple[Fault, ...] = as_faults(faults)
         self.model = lm.load()
         self.policy = CodingPolicy()
+        self.cache = PromptCache()
         self._seen: Counter[str] = Counter()
+        self._ticks: Counter[str] = Counter()
         self._lock = threading.Lock()
 
     # -- randomness ------------------------------------------------------------------------
@@ -86,10 +99,9 @@ class Simulator:
         self, body: dict[str, Any], request: MessagesRequest, headers: dict[str, str]
     ) -> np.random.Generator:
         retry = headers.get("x-stainless-retry-count", "0")
-        explicit = request.seed if request.seed is not None else headers.get("labkit-seed")
         material: tuple[object, ...]
-        if explicit is not None:
-            material = ("seed", self.seed, str(explicit), retry)
+        if request.seed is not None:
+            material = ("seed", self.seed, request.seed, retry)
         else:
             canonical = json.dumps({k: v for k, v in body.items() if k != "stream"}, sort_keys=True)
             digest = hashlib.blake2b(canonical.encode(), digest_size=16).hexdigest()
@@ -120,6 +132,8 @@ class Simulator:
         user = request.user_id or headers.get("labkit-user") or f"anon-{rng.integers(1 << 62)}"
         session = headers.get("labkit-session") or user
         batch_size = 1 if request.batch_invariant else int(rng.choice(lm.BATCH_SIZES))
+        if request.batch_size is not None and not request.batch_invariant:
+            batch_size = request.batch_size
         return Conditions(
             effort=effort,
             pool="long-context" if misrouted(active, self.seed, user, when, model) else "standard",
@@ -188,77 +202,82 @@ class Simulator:
                 break  # ending straight away means the model has nothing more to say
         return "\n\n".join(paragraphs), min(used, cap), used >= limit
 
+    def count_input(self, body: dict[str, Any], request: MessagesRequest) -> int:
+        """Input tokens as count_tokens reports them: the same number a message's usage adds up to."""
+        return request.input_tokens
+
     def respond(
         self, body: dict[str, Any], request: MessagesRequest, headers: dict[str, str]
     ) -> tuple[dict[str, Any], dict[str, str]]:
         """The response message (a dict in the API's JSON shape) and extra response headers."""
+        _check_context(request, request.input_tokens)
         rng = self._rng(body, request, headers)
         cond = self._conditions(request, headers, rng)
         budget = request.max_tokens
         content: list[dict[str, Any]] = []
         stop_reason = "end_turn"
         stop_sequence: str | None = None
+        message_id = f"msg_sim_{rng.integers(1 << 62):016x}"
 
         thinking_words = 0
-        if request.thinking in ("enabled", "adaptive"):
+        if request.thinking_config.on and budget > 0:
             target = EFFORT_THINKING_WORDS[cond.effort]
             if request.thinking_budget:
                 target = min(target, request.thinking_budget)
             thinking_text, thinking_words, _ = self._paragraphs(
                 "First I", target, budget, request, cond, rng, keep_going=True
             )
-            content.append(
-                {
-                    "type": "thinking",
-                    "thinking": thinking_text,
-                    "signature": _signature(thinking_text),
-                }
-            )
+            content.append(self._thinking_block(thinking_text, request, message_id))
             budget -= thinking_words
 
-        call = self._tool_call(request, cond, rng)
+        calls = self._tool_calls(request, cond, rng) if budget > 0 else []
+        forced = (request.tool_choice or {}).get("type") in ("any", "tool")
         brief = cond.brevity or BREVITY_INSTRUCTION in request.system
-        if call is not None:  # a short note before the tool call
+        if calls:  # a short note before the tool call
             target = EFFORT_PREAMBLE_WORDS[cond.effort]
             target = min(target, BRIEF_TEXT_WORDS) if brief else target
         else:
             target = int(EFFORT_TEXT_WORDS[cond.effort] * rng.lognormal(0.0, 0.4))
             target = min(target, BRIEF_FINAL_WORDS) if brief else target
-        text, text_words, cut = self._paragraphs(
-            _last_user_text(request), target, max(budget, 0), request, cond, rng
-        )
+        text, text_words, cut = "", 0, budget <= 0
+        if request.output_format is not None and not calls and budget > 0:
+            text, text_words, cut = self._structured(request, budget, cond, rng)
+        elif not forced and budget > 0:
+            # Forced tool use starts the reply with the call: the API prefills it, no text first.
+            text, text_words, cut = self._paragraphs(
+                _last_user_text(request), target, budget, request, cond, rng
+            )
         used = thinking_words + text_words
         reason = "max_tokens" if cut or budget <= 0 else "end_turn"
-        if request.stop_sequences and not call:
+        if request.stop_sequences and not calls:
             text, stop_sequence = _apply_stop_sequences(text, request.stop_sequences)
             if stop_sequence is not None:
                 reason = "stop_sequence"
         if text:
             content.append({"type": "text", "text": text})
-        if call is not None:
-            input_tokens = count_tokens(json.dumps(call.input))
-            if used + input_tokens <= request.max_tokens:
-                content.append(
-                    {
-                        "type": "tool_use",
-                        "id": f"toolu_{rng.integers(1 << 62):016x}",
-                        "name": call.name,
-                        "input": call.input,
-                    }
-                )
-                used += input_tokens
-                stop_reason = "tool_use"
-            else:
+        for call in calls:
+            input_tokens = tokens.count_text(json.dumps(call.input))
+            if used + input_tokens > request.max_tokens:
                 stop_reason = "max_tokens"
-        elif reason == "max_tokens":
-            stop_reason = "max_tokens"
-        elif reason == "stop_sequence":
-            stop_reason = "stop_sequence"
+                break
+            content.append(
+                {
+                    "type": "tool_use",
+                    "id": f"toolu_{rng.integers(1 << 62):016x}",
+                    "name": call.name,
+                    "input": call.input,
+                }
+            )
+            used += input_tokens
+            stop_reason = "tool_use"
+        if not calls:
+            stop_reason = reason
 
-        usage = self._usage(body, request, cond, max(used, 1))
+        output_tokens = used if request.max_tokens == 0 else max(used, 1)
+        usage = self._usage(body, request, cond, output_tokens, thinking_words, headers)
         latency = self._latency(request, cond, usage["output_tokens"], rng)
         message = {
-            "id": f"msg_sim_{rng.integers(1 << 62):016x}",
+            "id": message_id,
             "type": "message",
             "role": "assistant",
             "model": request.model.id,
@@ -269,19 +288,54 @@ class Simulator:
         }
         return message, cond.headers(latency)
 
-    def _tool_call(
+    def _thinking_block(
+        self, text: str, request: MessagesRequest, message_id: str
+    ) -> dict[str, Any]:
+        if thinking_rules.wants_redaction(request.messages, request.system):
+            return {
+                "type": "redacted_thinking",
+                "data": thinking_rules.redacted_data(text, message_id),
+            }
+        shown = "" if request.thinking_config.display == "omitted" else text
+        return {
+            "type": "thinking",
+            "thinking": shown,
+            "signature": thinking_rules.sign(shown, message_id),
+        }
+
+    def _structured(
+        self, request: MessagesRequest, budget: int, cond: Conditions, rng: np.random.Generator
+    ) -> tuple[str, int, bool]:
+        """JSON that matches the requested schema, its words drawn from the language model."""
+        from labkit.sim import structured
+
+        def words(n: int) -> str:
+            sampled, _ = self._words(_last_user_text(request), n + 2, request, cond, rng)
+            # JSON strings are values, not prose: keep the words, drop punctuation tokens.
+            kept = [w for w in sampled if any(c.isalpha() for c in w)][:n]
+            return " ".join(kept) if kept else "none"
+
+        assert request.output_format is not None
+        value = structured.generate(request.output_format["schema"], rng, words)
+        text = json.dumps(value, ensure_ascii=False)
+        used = tokens.count_text(text)
+        if used > budget:  # cut off mid-JSON, as a real reply stopped by max_tokens would be
+            return text[: budget * 4], budget, True
+        return text, used, False
+
+    def _tool_calls(
         self, request: MessagesRequest, cond: Conditions, rng: np.random.Generator
-    ) -> ToolCall | None:
+    ) -> list[ToolCall]:
         if not request.tools or (request.tool_choice or {}).get("type") == "none":
-            return None
+            return []
         skill = (
             request.model.skill
             + EFFORT_SKILL[cond.effort]
-            + (THINKING_SKILL if request.thinking in ("enabled", "adaptive") else 0.0)
+            + (THINKING_SKILL if request.thinking_config.on else 0.0)
             - (MISROUTED_SKILL_PENALTY if cond.pool != "standard" else 0.0)
             - (BREVITY_SKILL_PENALTY if cond.brevity else 0.0)
         )
-        return self.policy.next_call(
+        return self.policy.next_calls(
             request,
             rng,
             skill=skill,
@@ -293,22 +347,49 @@ class Simulator:
         )
 
     def _usage(
-        self, body: dict[str, Any], request: MessagesRequest, cond: Conditions, output_tokens: int
+        self,
+        body: dict[str, Any],
+        request: MessagesRequest,
+        cond: Conditions,
+        output_tokens: int,
+        thinking_tokens: int,
+        headers: dict[str, str],
     ) -> dict[str, Any]:
-        prefix = count_tokens(json.dumps([request.system, request.tools, request.messages[:-1]]))
-        last = count_tokens(json.dumps(request.messages[-1]))
-        cached = "cache_control" in body and len(request.messages) > 1
-        # Prompt caching reuses the previous turn's prefix; clearing old thinking on every turn
-        # changes that prefix, so the Mar 2026 bug showed up as cache misses (faster usage drain).
-        read = prefix if cached and not cond.thinking_dropped else 0
-        created = (prefix + last - read) if "cache_control" in body else 0
-        return {
-            "input_tokens": prefix + last - read - created,
-            "output_tokens": output_tokens,
-            "cache_creation_input_tokens": created,
-            "cache_read_input_tokens": read,
-            "service_tier": "standard",
-        }
+        # The real cache is shared by every request of an organisation. The simulator keeps one per
+        # API key and simulated session (`labkit-session`), so that concurrent runs of the agent
+        # stay reproducible whatever order their requests arrive in; a session's requests share
+        # one cache exactly as they would on the real API.
+        key = headers.get("x-api-key") or headers.get("authorization") or ""
+        session = headers.get("labkit-session", "")
+        scope = hashlib.blake2b(f"{key}\x00{session}".encode(), digest_size=8).hexdigest()
+        when = headers.get("labkit-time")
+        now = parse_time(when) if when else self._clock(scope)
+        cache = self.cache.account(
+            body,
+            model_min_tokens=request.model.min_cacheable_tokens,
+            now=now,
+            scope=f"{scope}:{request.model.id}",
+            clear_old_thinking=cond.thinking_dropped,
+            segments=request.segments,
+        )
+        usage = cache.to_usage()
+        usage.update(
+            {
+                "output_tokens": output_tokens,
+                "output_tokens_details": {"thinking_tokens": thinking_tokens},
+                "server_tool_use": {"web_search_requests": 0, "web_fetch_requests": 0},
+                "service_tier": "standard",
+                "inference_geo": "global",
+                "speed": "standard",
+            }
+        )
+        return usage
+
+    def _clock(self, scope: str) -> datetime:
+        """Simulated time for requests without `labkit-time`: 1 s a request, per cache scope."""
+        with self._lock:
+            self._ticks[scope] += 1
+            return SIM_EPOCH + timedelta(seconds=self._ticks[scope])
 
     def _latency(
         self,
@@ -322,10 +403,6 @@ class Simulator:
         if cond.pool != "standard":
             seconds *= 1.3
         return float(seconds * 1000 * rng.lognormal(0.0, 0.25))
-
-
-def _signature(text: str) -> str:
-    return base64.b64encode(hashlib.blake2b(text.encode(), digest_size=48).digest()).decode()
 
 
 def _last_user_text(request: MessagesRequest) -> str:

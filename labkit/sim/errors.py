@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 _TYPES_BY_STATUS = {
@@ -37,3 +38,12 @@ class ApiError(Exception):
 
 def invalid(message: str) -> ApiError:
     return ApiError(400, message)
+
+
+def tag_mismatch(where: str, found: Any, expected: Sequence[str]) -> ApiError:
+    """A tagged union got an unknown `type`: the real API's (pydantic's) message for it."""
+    tags = ", ".join(f"'{tag}'" for tag in expected)
+    return invalid(
+        f"{where}: Input tag '{found}' found using 'type' does not match any of the expected "
+        f"tags: {tags}"
+    )

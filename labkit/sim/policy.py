@@ -95,6 +95,35 @@ class CodingPolicy:
                 self._tasks = {t.id: t for t in load_suite()}
         return self._tasks.get(found.group(1))
 
+    def next_calls(
+        self,
+        request: MessagesRequest,
+        rng: np.random.Generator,
+        *,
+        skill: float,
+        effort: str,
+        params: SamplingParams,
+        forget: bool,
+        corrupt: bool,
+        drop_top_rate: float,
+    ) -> list[ToolCall]:
+        """The tool calls of the next reply: none, one, or several independent ones."""
+        names = {t["name"] for t in request.tools}
+        task = self._task(request) if names >= CODING_TOOLS else None
+        if task is None:
+            return _generic_calls(request, rng)
+        call = self.next_call(
+            request,
+            rng,
+            skill=skill,
+            effort=effort,
+            params=params,
+            forget=forget,
+            corrupt=corrupt,
+            drop_top_rate=drop_top_rate,
+        )
+        return [] if call is None else [call]
+
     def next_call(
         self,
         request: MessagesRequest,
@@ -107,10 +136,11 @@ class CodingPolicy:
         corrupt: bool,
         drop_top_rate: float,
     ) -> ToolCall | None:
+        """The coding agent's next call on its task (None outside the coding harness)."""
         names = {t["name"] for t in request.tools}
         task = self._task(request) if names >= CODING_TOOLS else None
         if task is None:
-            return _generic_call(request, rng)
+            return None
         steps = history(request.messages)
         if forget and steps:
             # Older thinking is gone: the model only knows the latest exchange.
@@ -179,28 +209,80 @@ def _corrupt(code: str, rng: np.random.Generator) -> str:
     return "\n".join(lines)
 
 
-def _generic_call(request: MessagesRequest, rng: np.random.Generator) -> ToolCall | None:
-    """Outside the coding harness: call a tool when told to, sometimes when allowed to."""
+PARALLEL_RATE = 0.4  # how often an unforced reply calls more than one independent tool
+
+
+def _generic_calls(request: MessagesRequest, rng: np.random.Generator) -> list[ToolCall]:
+    """Outside the coding harness: call tools when told to, sometimes when allowed to.
+
+    Unrelated tools are independent, so the model may call several in one reply (parallel tool
+    use), unless the request sets `disable_parallel_tool_use`.
+    """
     choice = request.tool_choice or {"type": "auto"}
+    tools = request.tools
+    asked = _tools_asked_for(request, tools)
     if choice["type"] == "tool":
-        tool = next(t for t in request.tools if t["name"] == choice["name"])
+        chosen = [next(t for t in tools if t["name"] == choice["name"])]
+    elif asked:  # the prompt names what it wants done: do it
+        chosen = asked if not request.disable_parallel_tool_use else asked[:1]
     elif choice["type"] == "any" or rng.random() < 0.5:
-        tool = request.tools[int(rng.integers(len(request.tools)))]
+        chosen = [tools[int(rng.integers(len(tools)))]]
     else:
-        return None
-    schema = tool.get("input_schema") or {}
-    properties = schema.get("properties") or {}
-    example = {
-        "string": "example",
-        "integer": 1,
-        "number": 1.0,
-        "boolean": True,
-        "array": [],
-        "object": {},
-    }
-    arguments = {
-        name: example.get(str(spec.get("type")), "example")
-        for name, spec in properties.items()
-        if name in (schema.get("required") or [])
-    }
-    return ToolCall(str(tool["name"]), arguments)
+        return []
+    if (
+        len(tools) > 1
+        and len(chosen) == 1
+        and not asked
+        and not request.disable_parallel_tool_use
+        and rng.random() < PARALLEL_RATE
+    ):
+        others = [t for t in tools if t is not chosen[0]]
+        extra = int(rng.integers(1, min(2, len(others)) + 1))
+        picks = rng.choice(len(others), size=extra, replace=False)
+        chosen += [others[int(i)] for i in sorted(picks)]
+    words = _prompt_words(request)
+    return [ToolCall(str(tool["name"]), _arguments(tool, rng, words)) for tool in chosen]
+
+
+def _tools_asked_for(request: MessagesRequest, tools: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Tools the last user turn names (by name, or its words): independent calls it asks for.
+
+    Only a fresh request counts: once results came back, the model answers instead of calling
+    the same tools again.
+    """
+    last = request.messages[-1]
+    if last["role"] != "user" or any(b.get("type") == "tool_result" for b in last["content"]):
+        return []
+    text = " ".join(str(b.get("text", "")) for b in last["content"] if b.get("type") == "text")
+    lowered = text.lower()
+    return [
+        t
+        for t in tools
+        if str(t["name"]).lower() in lowered or str(t["name"]).lower().replace("_", " ") in lowered
+    ]
+
+
+def _prompt_words(request: MessagesRequest) -> list[str]:
+    """Content words of the last user text: what string arguments are made of."""
+    for message in reversed(request.messages):
+        if message["role"] == "user":
+            text = " ".join(
+                str(b.get("text", "")) for b in message["content"] if b.get("type") == "text"
+            )
+            return [w for w in re.findall(r"[A-Za-z][A-Za-z0-9'-]*", text) if len(w) > 2]
+    return []
+
+
+def _arguments(tool: dict[str, Any], rng: np.random.Generator, words: list[str]) -> dict[str, Any]:
+    """Arguments that match the tool's input schema (strict tools must; others do too here)."""
+    from labkit.sim import structured  # deferred: schema generation is only needed here
+
+    def phrase(n: int) -> str:
+        if not words:
+            return "example"
+        start = int(rng.integers(len(words)))
+        return " ".join(words[start : start + max(1, n)])
+
+    schema = tool.get("input_schema") or {"type": "object"}
+    value = structured.generate(schema, rng, phrase)
+    return value if isinstance(value, dict) else {}

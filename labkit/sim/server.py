@@ -7,7 +7,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from labkit.sim.app import MAX_BODY_BYTES, SimApp
+from labkit.sim.app import MAX_BODY_BYTES, SimApp, SimResponse
+from labkit.sim.batches import MAX_BATCH_BYTES as MAX_BATCH_BODY_BYTES
 from labkit.sim.engine import Simulator
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -18,20 +19,36 @@ class _Handler(BaseHTTPRequestHandler):
     # Headers and body go out in separate writes; with Nagle's algorithm on, the body waits
     # for the client's delayed ACK (~40 ms a request on Linux).
     disable_nagle_algorithm = True
+    # A client that promises a body and never sends it (or stalls mid-headers) must not hold a
+    # thread forever: the socket read times out and the connection is closed.
+    timeout = 30
     server: SimServer
 
     def _serve(self) -> None:
+        limit = (
+            MAX_BATCH_BODY_BYTES if self.path.startswith("/v1/messages/batches") else MAX_BODY_BYTES
+        )
         try:
             length = int(self.headers.get("content-length") or 0)
-            if not 0 <= length <= MAX_BODY_BYTES:
+            if length < 0:
                 raise ValueError(length)
         except ValueError:
             self.close_connection = True
             response = self.server.app.error(400, "invalid Content-Length header")
         else:
+            if length > limit:  # refused unread, as the real API refuses an oversized request
+                self.close_connection = True
+                response = self.server.app.error(
+                    413, f"Request exceeds the maximum size of {limit} bytes"
+                )
+                self._send(response)
+                return
             body = self.rfile.read(length) if length else b""
             headers = dict(self.headers.items())
             response = self.server.app.handle(self.command, self.path, headers, body)
+        self._send(response)
+
+    def _send(self, response: SimResponse) -> None:
         self.send_response(response.status)
         for name, value in response.headers.items():
             self.send_header(name, value)

@@ -30,9 +30,13 @@ def stream_events(message: dict[str, Any]) -> Iterator[bytes]:
         if kind == "text":
             empty: dict[str, Any] = {"type": "text", "text": ""}
             deltas = [{"type": "text_delta", "text": c} for c in _chunks(block["text"])]
+        elif kind == "redacted_thinking":  # arrives whole, in its start event
+            empty = dict(block)
+            deltas = []
         elif kind == "thinking":
             empty = {"type": "thinking", "thinking": "", "signature": ""}
             deltas = [{"type": "thinking_delta", "thinking": c} for c in _chunks(block["thinking"])]
+            # With display "omitted" there is no text: the stream carries the signature only.
             deltas.append({"type": "signature_delta", "signature": block["signature"]})
         else:  # tool_use: the input arrives as partial JSON
             empty = {"type": "tool_use", "id": block["id"], "name": block["name"], "input": {}}
@@ -56,7 +60,19 @@ def stream_events(message: dict[str, Any]) -> Iterator[bytes]:
                 "stop_reason": message["stop_reason"],
                 "stop_sequence": message["stop_sequence"],
             },
-            "usage": {"output_tokens": usage["output_tokens"]},
+            # Cumulative totals (MessageDeltaUsage): input and cache counts are repeated here.
+            "usage": {
+                key: usage[key]
+                for key in (
+                    "input_tokens",
+                    "cache_creation_input_tokens",
+                    "cache_read_input_tokens",
+                    "output_tokens",
+                    "output_tokens_details",
+                    "server_tool_use",
+                )
+                if key in usage
+            },
         },
     )
     yield _event("message_stop", {"type": "message_stop"})

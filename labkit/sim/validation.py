@@ -1,7 +1,10 @@
-"""Request validation with the real API's rules and messages (as far as they are documented).
+"""Request validation with the real API's rules and messages, per API version and per model.
 
 Every problem becomes a 400 invalid_request_error (404 not_found_error for an unknown model) whose
 message names the offending field the way the real API does, e.g. `max_tokens: Field required`.
+The rules that differ between models (prefill, thinking types, effort levels, output limits) are
+read from the model catalogue; those that differ between API versions from `versions`.
+Sources for each rule: tests/sim/fidelity/API_RULES.md.
 """
 
 from __future__ import annotations
@@ -10,21 +13,29 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from labkit import glassbox as glass
+from labkit.sim import thinking as thinking_rules
+from labkit.sim.caching import check_cache_control
 from labkit.sim.catalog import EFFORTS, MODELS, SimModel
-from labkit.sim.errors import ApiError, invalid
+from labkit.sim.errors import ApiError, invalid, tag_mismatch
+from labkit.sim.tokens import Segment, input_segments
+from labkit.sim.tools import check_tool_choice, check_tool_pairing, check_tools
+from labkit.sim.versions import CURRENT, allows_sampling_knobs
 
-_TOP_LEVEL = {
+# The request body's fields under 2026-10-21 (the SDK's MessageCreateParams); the older version
+# also takes the sampling knobs.
+_FIELDS = (
     "model", "max_tokens", "messages", "system", "tools", "tool_choice", "stop_sequences",
-    "stream", "metadata", "thinking", "output_config", "temperature", "top_k", "top_p",
-    "service_tier", "speed", "cache_control", "container", "inference_geo",
-    # Simulator extensions (the real API rejects them): reproducibility controls for the labs.
-    "seed", "batch_invariant",
-}  # fmt: skip
-_BLOCK_TYPES = {
-    "user": {"text", "image", "document", "tool_result"},
-    "assistant": {"text", "tool_use", "thinking", "redacted_thinking"},
+    "stream", "metadata", "thinking", "output_config", "service_tier", "speed", "cache_control",
+    "container", "inference_geo", "diagnostics", "mcp_servers", "context_management",
+)  # fmt: skip
+_SAMPLING = ("temperature", "top_p", "top_k")
+_BLOCK_TYPES: dict[str, tuple[str, ...]] = {
+    "user": ("text", "image", "document", "search_result", "tool_result"),
+    "assistant": ("text", "thinking", "redacted_thinking", "tool_use", "document"),
 }
-_TOOL_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,128}$")
+_RESULT_TYPES = ("text", "image", "document", "search_result")
+_IMAGE_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
 
 
 @dataclass
@@ -32,20 +43,44 @@ class MessagesRequest:
     model: SimModel
     max_tokens: int
     messages: list[dict[str, Any]]
+    version: str = CURRENT
     system: str = ""
     tools: list[dict[str, Any]] = field(default_factory=list)
     tool_choice: dict[str, Any] | None = None
+    disable_parallel_tool_use: bool = False
     stop_sequences: list[str] = field(default_factory=list)
     stream: bool = False
     user_id: str | None = None
-    thinking: str = "disabled"  # disabled | enabled | adaptive | between_tools
-    thinking_budget: int | None = None
+    thinking_config: thinking_rules.ThinkingConfig = field(
+        default_factory=thinking_rules.ThinkingConfig
+    )
     effort: str | None = None  # None: the model's default applies (a fault may lower it)
+    output_format: dict[str, Any] | None = None
+    # Sampling: the legacy body fields (2023-06-01) or the simulator's glass-box headers.
     temperature: float | None = None
     top_k: int | None = None
     top_p: float | None = None
-    seed: int | None = None
+    seed: str | None = None
     batch_invariant: bool = False
+    batch_size: int | None = None
+    segments: list[Segment] = field(default_factory=list)  # the input in prefix order
+
+    @property
+    def input_tokens(self) -> int:
+        """Every input token, as count_tokens reports them (read, written and uncached)."""
+        return sum(s.tokens for s in self.segments)
+
+    @property
+    def thinking(self) -> str:
+        return self.thinking_config.kind
+
+    @property
+    def thinking_budget(self) -> int | None:
+        return self.thinking_config.budget_tokens
+
+    @property
+    def prefill(self) -> bool:
+        return bool(self.messages[-1]["role"] == "assistant")
 
 
 def _require(body: dict[str, Any], name: str) -> Any:
@@ -54,10 +89,7 @@ def _require(body: dict[str, Any], name: str) -> Any:
     return body[name]
 
 
-def _number(body: dict[str, Any], name: str, low: float, high: float | None) -> float | None:
-    if body.get(name) is None:
-        return None
-    value = body[name]
+def _number(value: Any, name: str, low: float, high: float | None) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise invalid(f"{name}: Input should be a valid number")
     if value < low:
@@ -77,17 +109,78 @@ def _text_of_system(system: Any) -> str:
         for i, block in enumerate(system):
             if not isinstance(block, dict) or block.get("type") != "text":
                 raise invalid(f"system.{i}: Input should be a text block")
-            parts.append(str(block.get("text", "")))
+            if not isinstance(block.get("text"), str):
+                raise invalid(f"system.{i}.text: Field required")
+            parts.append(block["text"])
         return "\n".join(parts)
     raise invalid("system: Input should be a valid string or a list of text blocks")
 
 
-def _check_messages(messages: Any) -> list[dict[str, Any]]:
+def _check_block(block: Any, role: str, where: str, version: str) -> dict[str, Any]:
+    kind = block.get("type") if isinstance(block, dict) else None
+    allowed = _BLOCK_TYPES[role]
+    if role == "assistant" and version == CURRENT:
+        allowed = tuple(t for t in allowed if t != "document")  # gone under 2026-10-21
+    if kind not in allowed:
+        raise tag_mismatch(where, kind, allowed)
+    assert isinstance(block, dict)
+    if kind == "text":
+        if not isinstance(block.get("text"), str):
+            raise invalid(f"{where}.text.text: Field required")
+        if not block["text"]:
+            raise invalid("messages: text content blocks must be non-empty")
+        if role == "user" and "citations" in block and version == CURRENT:
+            raise invalid(f"{where}.text.citations: Extra inputs are not permitted")
+    elif kind == "image":
+        _check_image(block.get("source"), f"{where}.image.source")
+    elif kind == "tool_use":
+        for key in ("id", "name", "input"):
+            if key not in block:
+                raise invalid(f"{where}.tool_use.{key}: Field required")
+        if not isinstance(block["input"], dict):
+            raise invalid(f"{where}.tool_use.input: Input should be a valid dictionary")
+    elif kind == "tool_result":
+        if "tool_use_id" not in block:
+            raise invalid(f"{where}.tool_result.tool_use_id: Field required")
+        content = block.get("content")
+        if isinstance(content, list):
+            for k, inner in enumerate(content):
+                kind_inner = inner.get("type") if isinstance(inner, dict) else None
+                if kind_inner not in _RESULT_TYPES:
+                    raise tag_mismatch(
+                        f"{where}.tool_result.content.{k}", kind_inner, _RESULT_TYPES
+                    )
+                if kind_inner == "image":
+                    _check_image(inner.get("source"), f"{where}.tool_result.content.{k}.source")
+        elif content is not None and not isinstance(content, str):
+            raise invalid(f"{where}.tool_result.content: Input should be a valid string or list")
+    return block
+
+
+def _check_image(source: Any, where: str) -> None:
+    if not isinstance(source, dict):
+        raise invalid(f"{where}: Field required")
+    kind = source.get("type")
+    if kind == "base64":
+        if source.get("media_type") not in _IMAGE_TYPES:
+            expected = ", ".join(f"'{t}'" for t in _IMAGE_TYPES[:-1])
+            raise invalid(
+                f"{where}.base64.media_type: Input should be {expected} or '{_IMAGE_TYPES[-1]}'"
+            )
+        if not isinstance(source.get("data"), str):
+            raise invalid(f"{where}.base64.data: Field required")
+    elif kind == "url":
+        if not isinstance(source.get("url"), str):
+            raise invalid(f"{where}.url.url: Field required")
+    elif kind != "file":
+        raise tag_mismatch(where, kind, ("base64", "url", "file"))
+
+
+def _check_messages(messages: Any, version: str) -> list[dict[str, Any]]:
     if not isinstance(messages, list):
         raise invalid("messages: Input should be a valid list")
     if not messages:
         raise invalid("messages: at least one message is required")
-    pending_tool_ids: set[str] = set()
     normalised: list[dict[str, Any]] = []
     for i, message in enumerate(messages):
         if not isinstance(message, dict):
@@ -100,199 +193,255 @@ def _check_messages(messages: Any) -> list[dict[str, Any]]:
             )
         if role not in ("user", "assistant"):
             raise invalid(f"messages.{i}.role: Input should be 'user' or 'assistant'")
-        content = message.get("content")
-        if isinstance(content, str):
-            blocks: list[dict[str, Any]] = [{"type": "text", "text": content}]
-        elif isinstance(content, list):
-            blocks = content
-        else:
+        if "content" not in message:
             raise invalid(f"messages.{i}.content: Field required")
-        if not blocks and not (role == "assistant" and i == len(messages) - 1):
-            raise invalid(f"messages.{i}: all messages must have non-empty content")
-        tool_result_ids: set[str] = set()
-        tool_use_ids: set[str] = set()
-        for j, block in enumerate(blocks):
-            where = f"messages.{i}.content.{j}"
-            kind = block.get("type") if isinstance(block, dict) else None
-            if kind not in _BLOCK_TYPES[role]:
-                expected = ", ".join(f"'{t}'" for t in sorted(_BLOCK_TYPES[role]))
-                raise invalid(
-                    f"{where}.type: Input tag '{kind}' found using 'type' does not match any "
-                    f"of the expected tags: {expected}"
-                )
-            if kind == "text" and not isinstance(block.get("text"), str):
-                raise invalid(f"{where}.text: Field required")
-            if kind == "tool_use":
-                for key in ("id", "name", "input"):
-                    if key not in block:
-                        raise invalid(f"{where}.{key}: Field required")
-                tool_use_ids.add(str(block["id"]))
-            if kind == "tool_result":
-                if "tool_use_id" not in block:
-                    raise invalid(f"{where}.tool_use_id: Field required")
-                tool_result_ids.add(str(block["tool_use_id"]))
-        if role == "user":
-            unexpected = tool_result_ids - pending_tool_ids
-            if unexpected:
-                raise invalid(
-                    f"messages.{i}.content: unexpected `tool_use_id` found in `tool_result` "
-                    f"blocks: {sorted(unexpected)[0]}. Each `tool_result` block must have a "
-                    "corresponding `tool_use` block in the previous message."
-                )
-            missing = pending_tool_ids - tool_result_ids
-            if missing:
-                raise invalid(
-                    f"messages.{i}: `tool_use` ids were found without `tool_result` blocks "
-                    f"immediately after: {sorted(missing)[0]}. Each `tool_use` block must have "
-                    "a corresponding `tool_result` block in the next message."
-                )
-            pending_tool_ids = set()
+        content = message["content"]
+        if isinstance(content, str):
+            blocks: list[dict[str, Any]] = [{"type": "text", "text": content}] if content else []
+        elif isinstance(content, list):
+            blocks = [
+                _check_block(block, role, f"messages.{i}.content.{j}", version)
+                for j, block in enumerate(content)
+            ]
         else:
-            pending_tool_ids = tool_use_ids
+            raise invalid(f"messages.{i}.content: Input should be a valid string or list")
+        final_assistant = role == "assistant" and i == len(messages) - 1
+        if not blocks and not final_assistant:
+            raise invalid(
+                f"messages.{i}: all messages must have non-empty content except for the "
+                "optional final assistant message"
+            )
         normalised.append({"role": role, "content": blocks})
     return normalised
 
 
-def _check_tools(tools: Any) -> list[dict[str, Any]]:
-    if tools is None:
-        return []
-    if not isinstance(tools, list):
-        raise invalid("tools: Input should be a valid list")
-    names: set[str] = set()
-    for i, tool in enumerate(tools):
-        if not isinstance(tool, dict):
-            raise invalid(f"tools.{i}: Input should be a valid dictionary")
-        name = tool.get("name")
-        if not isinstance(name, str) or not _TOOL_NAME.match(name):
-            raise invalid(f"tools.{i}.name: String should match pattern '^[a-zA-Z0-9_-]{{1,128}}$'")
-        if name in names:
-            raise invalid(f"tools: Tool names must be unique. Duplicate name: {name}")
-        names.add(name)
-        if "type" not in tool or tool.get("type") == "custom":
-            schema = tool.get("input_schema")
-            if not isinstance(schema, dict):
-                raise invalid(f"tools.{i}.custom.input_schema: Field required")
-            if schema.get("type") != "object":
-                raise invalid(f"tools.{i}.custom.input_schema.type: Input should be 'object'")
-    return list(tools)
+def _check_prefill(messages: list[dict[str, Any]], model: SimModel) -> None:
+    if messages[-1]["role"] != "assistant":
+        return
+    if not model.prefill:
+        raise invalid(
+            "This model does not support assistant message prefill. The conversation must end "
+            "with a user message."
+        )
+    texts = [b for b in messages[-1]["content"] if b.get("type") == "text"]
+    if texts and texts[-1]["text"] != texts[-1]["text"].rstrip():
+        raise invalid("messages: final assistant content cannot end with trailing whitespace")
 
 
-def validate(body: Any) -> MessagesRequest:
+def validate(body: Any, version: str = CURRENT) -> MessagesRequest:
     """Check a POST /v1/messages body and return it normalised, or raise ApiError."""
     if not isinstance(body, dict):
         raise invalid("Input should be a valid dictionary or object")
-    extra = sorted(set(body) - _TOP_LEVEL)
-    if extra:
-        raise invalid(f"{extra[0]}: Extra inputs are not permitted")
+    allowed = _FIELDS + (_SAMPLING if allows_sampling_knobs(version) else ())
+    for name in body:
+        if name not in allowed:
+            raise invalid(f"{name}: Extra inputs are not permitted")
     model_id = _require(body, "model")
+    max_tokens = _require(body, "max_tokens")
+    messages = _check_messages(_require(body, "messages"), version)
     if not isinstance(model_id, str):
         raise invalid("model: Input should be a valid string")
-    max_tokens = _require(body, "max_tokens")
-    messages = _check_messages(_require(body, "messages"))
     if model_id not in MODELS:
         raise ApiError(404, f"model: {model_id}")
     model = MODELS[model_id]
     if isinstance(max_tokens, bool) or not isinstance(max_tokens, int):
         raise invalid("max_tokens: Input should be a valid integer")
-    if max_tokens < 1:
-        raise invalid("max_tokens: Input should be greater than or equal to 1")
+    if max_tokens < 0:
+        raise invalid("max_tokens: Input should be greater than or equal to 0")
     if max_tokens > model.max_output_tokens:
         raise invalid(
             f"max_tokens: {max_tokens} > {model.max_output_tokens}, which is the maximum allowed "
             f"number of output tokens for {model.id}"
         )
-    temperature = _number(body, "temperature", 0.0, 1.0)
-    top_p = _number(body, "top_p", 0.0, 1.0)
-    top_k_value = _number(body, "top_k", 0.0, None)
-    if top_k_value is not None and not isinstance(body["top_k"], int):
-        raise invalid("top_k: Input should be a valid integer")
-
+    tools = check_tools(body.get("tools"))
     request = MessagesRequest(
         model=model,
         max_tokens=max_tokens,
         messages=messages,
+        version=version,
         system=_text_of_system(body.get("system")),
-        tools=_check_tools(body.get("tools")),
-        temperature=temperature,
-        top_p=top_p,
-        top_k=int(top_k_value) if top_k_value is not None else None,
-        stream=bool(body.get("stream", False)),
+        tools=tools,
+        stream=_bool(body, "stream"),
     )
+    request.tool_choice, request.disable_parallel_tool_use = check_tool_choice(
+        body.get("tool_choice"), tools
+    )
+    check_tool_pairing(messages)
+    request.segments = input_segments(body)  # token accounting, computed once per request
+    check_cache_control(body, request.segments)
     _apply_options(body, request)
+    _check_strict_schemas(request)
+    _check_prefill(messages, model)
+    _apply_legacy_sampling(body, request)
+    thinking_rules.check_passback(messages)
+    thinking_rules.check_final_assistant(messages, request.thinking_config)
+    thinking_rules.check_tool_loop(messages, request.thinking_config)
     return request
 
 
+def _check_strict_schemas(request: MessagesRequest) -> None:
+    """Grammar limits summed over the JSON output schema and every strict tool's schema."""
+    strict = [t["input_schema"] for t in request.tools if t.get("strict") is True]
+    schemas = strict + ([request.output_format["schema"]] if request.output_format else [])
+    if schemas:
+        from labkit.sim import structured  # deferred: only structured outputs need it
+
+        structured.check_complexity_limits(schemas, strict_tools=len(strict))
+
+
+def _bool(body: dict[str, Any], name: str) -> bool:
+    value = body.get(name, False)
+    if not isinstance(value, bool):
+        raise invalid(f"{name}: Input should be a valid boolean")
+    return value
+
+
 def _apply_options(body: dict[str, Any], request: MessagesRequest) -> None:
-    choice = body.get("tool_choice")
-    if choice is not None:
-        if not isinstance(choice, dict) or choice.get("type") not in (
-            "auto",
-            "any",
-            "tool",
-            "none",
-        ):
-            raise invalid(
-                "tool_choice: Input tag found using 'type' does not match any of the expected "
-                "tags: 'auto', 'any', 'tool', 'none'"
-            )
-        if choice["type"] == "tool" and choice.get("name") not in {
-            t["name"] for t in request.tools
-        }:
-            raise invalid(f"tool_choice.tool.name: tool {choice.get('name')!r} is not in `tools`")
-        request.tool_choice = choice
     stops = body.get("stop_sequences")
     if stops is not None:
-        if not isinstance(stops, list) or not all(isinstance(s, str) and s for s in stops):
-            raise invalid("stop_sequences: Input should be a list of non-empty strings")
+        if not isinstance(stops, list) or not all(isinstance(s, str) for s in stops):
+            raise invalid("stop_sequences: Input should be a valid list of strings")
+        if any(not s.strip() for s in stops):
+            raise invalid("stop_sequences: each stop sequence must contain non-whitespace")
         request.stop_sequences = list(stops)
     metadata = body.get("metadata")
     if metadata is not None:
-        if not isinstance(metadata, dict) or set(metadata) - {"user_id"}:
-            raise invalid("metadata: only `user_id` is permitted")
+        if not isinstance(metadata, dict):
+            raise invalid("metadata: Input should be a valid dictionary")
+        for key in metadata:
+            if key != "user_id":
+                raise invalid(f"metadata.{key}: Extra inputs are not permitted")
         user = metadata.get("user_id")
         if user is not None and (not isinstance(user, str) or len(user) > 256):
             raise invalid("metadata.user_id: String should have at most 256 characters")
         request.user_id = user
-    _apply_thinking(body.get("thinking"), request)
+    request.thinking_config = thinking_rules.parse_config(
+        body.get("thinking"), request.model, request.max_tokens
+    )
+    if request.thinking_config.on and (request.tool_choice or {}).get("type") in ("any", "tool"):
+        raise invalid("Thinking may not be enabled when tool_choice forces tool use.")
     config = body.get("output_config")
     if config is not None:
-        if not isinstance(config, dict) or set(config) - {"effort", "format"}:
-            raise invalid("output_config: only `effort` and `format` are permitted")
+        if not isinstance(config, dict):
+            raise invalid("output_config: Input should be a valid dictionary")
+        for key in config:
+            if key not in ("effort", "format", "task_budget"):
+                raise invalid(f"output_config.{key}: Extra inputs are not permitted")
         effort = config.get("effort")
-        if effort is not None and effort not in EFFORTS:
-            allowed = ", ".join(f"'{e}'" for e in EFFORTS)
-            raise invalid(f"output_config.effort: Input should be {allowed}")
+        if effort is not None:
+            if effort not in EFFORTS:
+                allowed = ", ".join(f"'{e}'" for e in EFFORTS[:-1])
+                raise invalid(f"output_config.effort: Input should be {allowed} or 'max'")
+            if not request.model.efforts:
+                raise invalid("This model does not support the effort parameter.")
+            if effort not in request.model.efforts:
+                raise invalid(
+                    f"output_config.effort: '{effort}' is not supported by this model. "
+                    f"Supported values: {', '.join(request.model.efforts)}."
+                )
         request.effort = effort
-    seed = body.get("seed")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-        raise invalid("seed: Input should be a valid integer")
-    request.seed = seed
-    request.batch_invariant = bool(body.get("batch_invariant", False))
+        if config.get("format") is not None:
+            from labkit.sim import structured  # deferred: only structured outputs need it
 
-
-def _apply_thinking(thinking: Any, request: MessagesRequest) -> None:
-    if thinking is None:
-        return
-    kind = thinking.get("type") if isinstance(thinking, dict) else None
-    if kind not in ("enabled", "disabled", "adaptive", "between_tools"):
-        raise invalid(
-            "thinking: Input tag found using 'type' does not match any of the expected tags: "
-            "'enabled', 'disabled', 'adaptive', 'between_tools'"
-        )
-    request.thinking = kind
-    if kind == "enabled":
-        budget = thinking.get("budget_tokens")
-        if isinstance(budget, bool) or not isinstance(budget, int):
-            raise invalid("thinking.enabled.budget_tokens: Field required")
-        if budget < 1024:
-            raise invalid(
-                "thinking.enabled.budget_tokens: Input should be greater than or equal to 1024"
+            if request.prefill:
+                raise invalid(
+                    "Prefilling assistant messages is not supported with structured outputs "
+                    "(output_config.format)."
+                )
+            if _citations_enabled(request.messages):
+                raise invalid(
+                    "Citations are not supported with structured outputs (output_config.format)."
+                )
+            request.output_format = structured.check_output_format(
+                config["format"], "output_config.format"
             )
-        if budget >= request.max_tokens:
-            raise invalid("`max_tokens` must be greater than `thinking.budget_tokens`")
-        request.thinking_budget = budget
-    if kind != "disabled":
+    for name in ("service_tier", "speed"):
+        value = body.get(name)
+        options = {"service_tier": ("auto", "standard_only"), "speed": ("standard", "fast")}[name]
+        if value is not None and value not in options:
+            raise invalid(f"{name}: Input should be '{options[0]}' or '{options[1]}'")
+
+
+def _citations_enabled(messages: list[dict[str, Any]]) -> bool:
+    return any(
+        isinstance(block.get("citations"), dict) and block["citations"].get("enabled")
+        for message in messages
+        for block in message["content"]
+    )
+
+
+def _apply_legacy_sampling(body: dict[str, Any], request: MessagesRequest) -> None:
+    """temperature/top_p/top_k under 2023-06-01, on the models that still take them."""
+    given = [name for name in _SAMPLING if body.get(name) is not None]
+    if not given:
+        return
+    if not request.model.legacy_sampling:
+        raise invalid(f"`{given[0]}` is deprecated for this model.")
+    if "temperature" in given and "top_p" in given:
+        raise invalid(
+            "`temperature` and `top_p` cannot both be specified for this model. Please use only one."
+        )
+    if "temperature" in given:
+        request.temperature = _number(body["temperature"], "temperature", 0.0, 1.0)
+    if "top_p" in given:
+        request.top_p = _number(body["top_p"], "top_p", 0.0, 1.0)
+    if "top_k" in given:
+        value = body["top_k"]
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise invalid("top_k: Input should be a valid integer")
+        if value < 0:
+            raise invalid("top_k: Input should be greater than or equal to 0")
+        request.top_k = value or None
+    if request.thinking_config.on:
         if request.temperature is not None and request.temperature != 1.0:
             raise invalid("`temperature` may only be set to 1 when thinking is enabled")
         if request.top_k is not None:
             raise invalid("`top_k` is not supported when thinking is enabled")
+
+
+_GLASS_NUMBER = re.compile(r"^\s*-?\d+(\.\d+)?([eE][-+]?\d+)?\s*$")
+
+
+def apply_glassbox(headers: dict[str, str], request: MessagesRequest) -> None:
+    """The simulator-only knobs from `labkit-*` headers (see labkit.glassbox)."""
+
+    def bad(name: str, rule: str) -> ApiError:
+        return invalid(f"{name}: header should be {rule} (a simulator-only setting)")
+
+    def number(name: str) -> float | None:
+        raw = headers.get(name)
+        if raw is None:
+            return None
+        if not _GLASS_NUMBER.match(raw):
+            raise bad(name, "a number")
+        return float(raw)
+
+    low, high = glass.TEMPERATURE_RANGE
+    temperature = number(glass.TEMPERATURE)
+    if temperature is not None:
+        if not low <= temperature <= high:
+            raise bad(glass.TEMPERATURE, f"a number from {low:g} to {high:g}")
+        request.temperature = temperature
+    top_p = number(glass.TOP_P)
+    if top_p is not None:
+        if not 0.0 < top_p <= 1.0:
+            raise bad(glass.TOP_P, "a number in (0, 1]")
+        request.top_p = top_p
+    top_k = number(glass.TOP_K)
+    if top_k is not None:
+        if top_k != int(top_k) or top_k < 1:
+            raise bad(glass.TOP_K, "a whole number >= 1")
+        request.top_k = int(top_k)
+    size = number(glass.BATCH_SIZE)
+    if size is not None:
+        if size != int(size) or size < 1:
+            raise bad(glass.BATCH_SIZE, "a whole number >= 1")
+        request.batch_size = int(size)
+    flag = headers.get(glass.BATCH_INVARIANT)
+    if flag is not None:
+        if flag.strip().lower() not in ("true", "false", "1", "0"):
+            raise bad(glass.BATCH_INVARIANT, "true or false")
+        request.batch_invariant = flag.strip().lower() in ("true", "1")
+    seed = headers.get(glass.SEED)
+    if seed is not None:
+        request.seed = seed

@@ -8,11 +8,13 @@ independently of the solutions (plain-Python loops where the solutions use NumPy
 bug shared by both is unlikely and no hidden line can be found in the release.
 
 Protocol facts this lab relies on (checked over hundreds of seeds when the lab was built): the
-simulator derives all randomness of a request from the client seed and the request's
-`seed` field, so the experiments are reproducible per student; the next-word logits after "the
-build" hold an exact real-arithmetic tie between "could" and "passes" that float32 rounding
-breaks differently at different batch sizes, so FLIP_PROMPT gives two answers at temperature 0
-(about 5/8 and 3/8 of requests) unless `batch_invariant` is set.
+simulator derives all randomness of a request from the client seed and the request's glass-box
+seed (the `labkit-seed` header, built with `labkit.glassbox`), so the experiments are reproducible
+per student; the next-word logits after "the build" hold an exact real-arithmetic tie between
+"could" and "passes" that float32 rounding breaks differently at different batch sizes, so
+FLIP_PROMPT gives two answers at temperature 0 (about 5/8 and 3/8 of requests) unless batch
+invariance is switched on. The sampling knobs travel only as glass-box headers: today's API
+(2026-10-21) refuses them in the request body, and so does the simulator.
 """
 
 from __future__ import annotations
@@ -69,8 +71,8 @@ are, and find out why even "temperature 0" does not promise identical answers.
 1. turn a model's scores (logits) into probabilities with a temperature, in a numerically stable way;
 2. say exactly what top-k and top-p filtering keep, including at ties and boundaries;
 3. sample reproducibly with a seed, and measure how spread out a distribution is (entropy);
-4. measure the diversity of a model's answers through the Anthropic SDK, where temperature goes
-   through `extra_body` and effort through `output_config`;
+4. measure the diversity of a model's answers through the Anthropic SDK, with effort set through
+   `output_config` and the simulator's glass-box temperature and seed;
 5. show that floating-point addition is not associative, and how that makes temperature 0
    non-deterministic on a real serving stack;
 6. explain to a team what temperature 0 does and does not promise, and what to measure instead.
@@ -111,8 +113,12 @@ compute it.
 **About the model.** `labkit.client(...)` returns a real `anthropic.Anthropic` client from the
 official SDK, wired to an offline simulator that speaks the Anthropic Messages API (no network,
 no key, no cost). Its model ids say `sim`: the numbers you get describe the simulator, not Claude.
-The simulator accepts two request fields that the real API does not have, `seed` and
-`batch_invariant`, so that the experiments can be repeated exactly.
+Today's Claude API (version 2026-10-21, the version the SDK sends) has no temperature, top-k,
+top-p, seed or batch-invariance setting: it reportedly refuses them with an error. The simulator
+offers them as labelled *glass-box* controls, sent as `labkit-*` request headers built by
+`labkit.glassbox(...)`, so that you can see what happens inside a model and repeat an experiment
+exactly. They are a window into the simulator, not a setting of the real API: on the live
+backend (`LABKIT_BACKEND=anthropic`) they are not sent.
 """,
     ),
     given(
@@ -169,7 +175,7 @@ $$p_i = \frac{e^{z_i/T}}{\sum_j e^{z_j/T}}.$$
 - $T = 1$ gives the model's own distribution. $T < 1$ sharpens it (probability moves to the
   highest-scoring tokens); $T > 1$ flattens it.
 - As $T \to 0$, all the probability goes to the largest logit. That limit is *greedy decoding*:
-  always pick the top token. This is what "temperature 0" means in an API. The formula itself
+  always pick the top token. This is what "temperature 0" means in an API that offers it. The formula itself
   cannot be evaluated at $T = 0$ (division by zero), so a server treats 0 as a separate case and
   simply takes the argmax. Your `softmax` must refuse it.
 - *Numerical stability.* `np.exp(1000.0)` overflows to `inf`, and `inf / inf` is `nan`. The
@@ -273,9 +279,9 @@ distribution before sampling, then *renormalise* what is left so that it sums to
 - **top-p** (nucleus sampling) keeps the smallest set of most probable tokens whose total
   probability reaches $p$. Where the model is sure, that set is small; where it hesitates, large.
 
-With temperature, these are the classic sampling knobs. In the anthropic Python SDK 2.x,
-`messages.create` has no parameter for any of the three: they can only be sent through
-`extra_body` (section 4).
+With temperature, these are the classic sampling knobs. Today's Claude API has none of the
+three (the SDK's `messages.create` has no parameter for them), so in this lab you reach the
+simulator's versions through its glass-box headers (section 4).
 
 These filters are ordinary code, and ordinary code can break. In its post-mortem of
 17 September 2025 ("A postmortem of three recent issues"), Anthropic describes a change to token
@@ -737,11 +743,13 @@ must pick one of the two. Section 5 shows what decides which.
 ## 4. Measuring a model: the same prompt, N times (16 points)
 
 Now the real API shape. `labkit.client(seed=SEED)` returns an `anthropic.Anthropic` client whose
-HTTP transport is the simulator. In the anthropic Python SDK 2.x (2.14 here), `messages.create`
+HTTP transport is the simulator. In the anthropic Python SDK 2.x (2.15 here), `messages.create`
 has no `temperature`, `top_p` or `top_k` parameter; its knobs include
-`output_config={"effort": ...}` (`"low"`, `"medium"`, `"high"`, `"xhigh"` or `"max"`),
-`thinking` and `speed`. Sampling knobs can only be sent through `extra_body`, a dictionary that
-the SDK merges into the JSON body of the request:
+`output_config={"effort": ...}` (`"low"`, `"medium"`, `"high"` or `"max"` on `MODEL`; `"xhigh"`
+only on Opus 4.7), `thinking` and `speed`. The API itself (version 2026-10-21) reportedly answers
+400 to a temperature, top-p or top-k in the request body, even at its default value. The
+simulator keeps temperature and a per-request seed as glass-box controls, sent as request headers:
+`labkit.glassbox(temperature=..., seed=...)` builds them for the SDK's `extra_headers`:
 
 ```python
 message = client.messages.create(
@@ -749,7 +757,7 @@ message = client.messages.create(
     max_tokens=MAX_TOKENS,
     messages=[{"role": "user", "content": "Write a function that sorts a list"}],
     output_config={"effort": "medium"},
-    extra_body={"temperature": 0.7, "seed": 3},
+    extra_headers=labkit.glassbox(temperature=0.7, seed=3),
 )
 ```
 
@@ -764,16 +772,15 @@ intelligent with much lower latency; Anthropic later called it the wrong trade-o
 on 7 April. In the simulator, effort mainly changes how long an answer runs.
 
 **The protocol.** The simulator derives all the randomness of a request from the client's seed
-and the request's `seed` field, so the same requests give the same answers, in any order. Request
-`i` of every setting (`i = 0, 1, ..., N_REQUESTS - 1`) sends `"seed": i` in `extra_body`. The
-real API has no `seed` field: there, every request draws fresh randomness and you cannot replay
-an experiment exactly.
+and the request's glass-box seed, so the same requests give the same answers, in any order.
+Request `i` of every setting (`i = 0, 1, ..., N_REQUESTS - 1`) sends seed `i`. The real API has
+no seed: there, every request draws fresh randomness and you cannot replay an experiment exactly.
 
 ### Exercise 4a
 Write `ask(client, prompt, temperature, effort, seed, max_tokens=MAX_TOKENS)`: send one request to
 `client` with model `MODEL`, the given `max_tokens`, a single user message with text `prompt`,
-`output_config={"effort": effort}` and `extra_body={"temperature": temperature, "seed": seed}`,
-and return the response text: the `text` of its text blocks joined with `""` (the empty string if
+`output_config={"effort": effort}` and `extra_headers=labkit.glassbox(temperature=temperature,
+seed=seed)`, and return the response text: the `text` of its text blocks joined with `""` (the empty string if
 there are none).
 """,
     ),
@@ -795,7 +802,7 @@ def ask(client, prompt, temperature, effort, seed, max_tokens=MAX_TOKENS):
         max_tokens=max_tokens,
         messages=[{"role": "user", "content": prompt}],
         output_config={"effort": effort},
-        extra_body={"temperature": temperature, "seed": seed},
+        extra_headers=labkit.glassbox(temperature=temperature, seed=seed),
     )
     return "".join(block.text for block in message.content if block.type == "text")
     ### END SOLUTION
@@ -812,10 +819,10 @@ check(len(first) > 0, "the text of a response", expected="a non-empty string", f
       hint="join the .text of the blocks whose .type is 'text'")
 check(ask(client, DIVERSITY_PROMPT, 1.0, "medium", 0) == first, "the same request twice",
       expected="the same text (same seed)", found="a different text",
-      hint="send the seed in extra_body")
+      hint="send the seed with extra_headers=labkit.glassbox(...)")
 check(ask(client, DIVERSITY_PROMPT, 1.0, "medium", 1) != first, "requests with seeds 0 and 1",
       expected="different texts at temperature 1", found="the same text",
-      hint="send the seed and the temperature in extra_body")
+      hint="send the seed and the temperature with extra_headers=labkit.glassbox(...)")
 print("Visible self-checks passed.")
 ### BEGIN HIDDEN TESTS
 _h_theirs = labkit.client(seed=SEED + 17)
@@ -828,7 +835,8 @@ for _h_prompt, _h_t, _h_effort, _h_seed, _h_max in [
 ]:
     _h_reply = _h_ours.messages.create(
         model=MODEL, max_tokens=_h_max, messages=[{"role": "user", "content": _h_prompt}],
-        output_config={"effort": _h_effort}, extra_body={"temperature": _h_t, "seed": _h_seed})
+        output_config={"effort": _h_effort},
+        extra_headers=labkit.glassbox(temperature=_h_t, seed=_h_seed))
     _h_want = "".join(getattr(b, "text", "") for b in _h_reply.content)
     _h_got = ask(_h_theirs, _h_prompt, _h_t, _h_effort, _h_seed, max_tokens=_h_max)
     check(_h_got == _h_want, f"ask(client, {_h_prompt!r}, {_h_t}, {_h_effort!r}, {_h_seed}, max_tokens={_h_max})",
@@ -908,7 +916,7 @@ for _h_t in TEMPERATURES:
                 model=MODEL, max_tokens=MAX_TOKENS,
                 messages=[{"role": "user", "content": DIVERSITY_PROMPT}],
                 output_config={"effort": _h_effort},
-                extra_body={"temperature": _h_t, "seed": _h_i})
+                extra_headers=labkit.glassbox(temperature=_h_t, seed=_h_i))
             _h_texts.append("".join(getattr(b, "text", "") for b in _h_reply.content))
         _h_expected.append((len(set(_h_texts)) / N_REQUESTS,
                             sum(len(x.split()) for x in _h_texts) / N_REQUESTS))
@@ -954,8 +962,8 @@ a property of this prompt, not a promise.
         r"""
 ## 5. Temperature 0 is not a promise (18 points)
 
-Anthropic's API documentation says that even at temperature 0 results will not be fully
-deterministic. Thinking Machines Lab (H. He, "Defeating Nondeterminism in LLM Inference",
+Anthropic's API documentation said, while its API still took a temperature, that even at
+temperature 0 results will not be fully deterministic. Thinking Machines Lab (H. He, "Defeating Nondeterminism in LLM Inference",
 September 2025) reported an experiment that shows how far from deterministic: 1000 completions of
 "Tell me about Richard Feynman" at temperature 0 on a Qwen3 model gave 80 different outputs,
 identical for the first ~102 tokens, and all 1000 were identical once the kernels were made
@@ -1147,10 +1155,11 @@ string) and `raw.parse()` returns the usual message.
 
 Write `repeat_greedy(client, prompt, n, batch_invariant)` that sends `n` requests (request `i`,
 for `i = 0, ..., n - 1`) with model `MODEL`, `max_tokens=FLIP_MAX_TOKENS`, a single user message
-`prompt`, no `output_config`, and
-`extra_body={"temperature": 0.0, "seed": FLIP_SEED_BASE + i, "batch_invariant": batch_invariant}`,
-and returns a DataFrame with one row per request, in order, and the columns `request` (the int
-`i`), `batch_size` (int, from the header) and `text` (the response text, as in `ask`).
+`prompt`, no `output_config`, and the glass-box headers
+`extra_headers=labkit.glassbox(temperature=0.0, seed=FLIP_SEED_BASE + i,
+batch_invariant=batch_invariant)`, and returns a DataFrame with one row per request, in order,
+and the columns `request` (the int `i`), `batch_size` (int, from the header) and `text` (the
+response text, as in `ask`).
 
 Then, with `client`:
 - `flips_default = repeat_greedy(client, FLIP_PROMPT, N_REPEATS, False)` and
@@ -1159,8 +1168,9 @@ Then, with `client`:
 - `batch_sizes_seen`: the sorted list of the distinct batch sizes in `flips_default` (ints);
 - `majority_share`: the share of the requests in `flips_default` that gave its most common text.
 
-`batch_invariant` is a simulator switch that makes the server add up the terms in the same order
-whatever the batch (it always reports batch size 1). The real Anthropic API has no such switch.
+Batch invariance is a glass-box switch of the simulator that makes the server add up the terms
+in the same order whatever the batch (it always reports batch size 1). The real Anthropic API has
+no such switch, and no temperature or seed setting either.
 """,
     ),
     answer(
@@ -1175,8 +1185,8 @@ def repeat_greedy(client, prompt, n, batch_invariant):
             model=MODEL,
             max_tokens=FLIP_MAX_TOKENS,
             messages=[{"role": "user", "content": prompt}],
-            extra_body={"temperature": 0.0, "seed": FLIP_SEED_BASE + i,
-                        "batch_invariant": batch_invariant},
+            extra_headers=labkit.glassbox(temperature=0.0, seed=FLIP_SEED_BASE + i,
+                                          batch_invariant=batch_invariant),
         )
         message = raw.parse()
         text = "".join(block.text for block in message.content if block.type == "text")
@@ -1215,7 +1225,7 @@ for label, frame in (("flips_default", flips_default), ("flips_invariant", flips
           hint="n rows, request i in row i")
 check(set(flips_invariant["batch_size"]) == {1}, "the batch sizes with batch_invariant=True",
       expected="{1}", found=sorted(set(flips_invariant["batch_size"])),
-      hint="send batch_invariant in extra_body and read the labkit-batch-size header")
+      hint="pass batch_invariant to labkit.glassbox(...) and read the labkit-batch-size header")
 check(distinct_invariant == 1, "distinct_invariant",
       expected="1: a batch-invariant server gives the same answer every time at temperature 0",
       found=distinct_invariant, hint="the number of distinct texts in flips_invariant")
@@ -1232,8 +1242,8 @@ def _h_reference_repeat(api, prompt, count, invariant):
         _raw = api.messages.with_raw_response.create(
             model=MODEL, max_tokens=FLIP_MAX_TOKENS,
             messages=[{"role": "user", "content": prompt}],
-            extra_body={"temperature": 0.0, "seed": FLIP_SEED_BASE + _k,
-                        "batch_invariant": invariant})
+            extra_headers=labkit.glassbox(temperature=0.0, seed=FLIP_SEED_BASE + _k,
+                                          batch_invariant=invariant))
         _msg = _raw.parse()
         _out.append((_k, int(_raw.headers["labkit-batch-size"]),
                      "".join(getattr(b, "text", "") for b in _msg.content)))
@@ -1310,9 +1320,10 @@ reasoning with your numbers matters more than length.
         14,
         r"""
 ### Question 6a (14 points)
-Your team runs a code-review bot on every pull request. It calls a model with temperature 0, and
-the team expects that re-running it on the same diff gives the same review. Last week a re-run
-gave a different verdict and a reviewer is upset. Write a reply to the team (about 150-250
+Your team runs a code-review bot on every pull request. It calls a model with temperature 0
+(through an API that still offers the setting), and the team expects that re-running it on the
+same diff gives the same review. Last week a re-run gave a different verdict and a reviewer is
+upset. Write a reply to the team (about 150-250
 words): is temperature 0 deterministic, and why or why not (use your section 5 results)? What
 else could change a review between two runs? What would you measure before promising anything,
 and what would you change in how the bot is used?
@@ -1326,7 +1337,8 @@ sensible rounding. Deduct for a number that is wrong for their notebook, and for
   random draw, but the logits themselves vary: the server's reduction order depends on the batch
   size (load from other users), float32 addition is not associative (their `left`/`right`), and a
   near-tie between the top tokens flips; after one different token the rest of the answer
-  diverges. Anthropic's API documentation states that temperature 0 is not fully deterministic.
+  diverges. Anthropic's API documentation stated (while the API took a temperature) that temperature 0 is
+  not fully deterministic.
   1 pt for "not deterministic" without the mechanism.
 - **Their own evidence (3 pts).** Quotes `distinct_default` (almost always 2) of `N_REPEATS` = 40
   at temperature 0 with the batch sizes seen (`batch_sizes_seen`), `majority_share` (about
@@ -1350,8 +1362,8 @@ sensible rounding. Deduct for a number that is wrong for their notebook, and for
 - **What to change (2 pts).** Do not promise identical text. Options: store the review for a given
   commit + model + prompt version and show the stored one on re-runs; make decisions robust
   (majority vote over several runs, structured verdicts, a human for disagreements); treat a
-  re-run as a second opinion. Noting that the real API offers neither `seed` nor a
-  batch-invariant mode (simulator-only), and that determinism has a throughput cost (reported
+  re-run as a second opinion. Noting that today's Claude API offers no temperature,
+  `seed` or batch-invariant mode (glass-box controls of the simulator only), and that determinism has a throughput cost (reported
   26 s vs 42 s), is a plus.
 ### END MARK SCHEME
 """,
@@ -1409,7 +1421,8 @@ YOUR ANSWER HERE
 - Anthropic (23 April 2026). *An update on recent Claude Code quality reports.* Anthropic
   engineering blog. (the effort default and other product-layer changes)
 - Anthropic. Messages API documentation. (temperature 0 is not fully deterministic)
-- Anthropic. `anthropic` Python SDK 2.x. (`output_config`, `extra_body`)
+- Anthropic. `anthropic` Python SDK 2.x. (`output_config`, `extra_headers`; it sends API version
+  2026-10-21, under which temperature, top-p and top-k are reportedly refused)
 - He, H., Thinking Machines Lab (September 2025). *Defeating Nondeterminism in LLM Inference.*
   (known to this course through summaries; its numbers are quoted as reported)
 """,

@@ -141,7 +141,11 @@ def test_the_simulator_sends_the_same_users_to_the_long_context_pool(sep):
             "messages": [{"role": "user", "content": "hi"}],
             "metadata": {"user_id": row.user},
         }
-        headers = {"x-api-key": "k", "labkit-time": row.when.isoformat()}
+        headers = {
+            "x-api-key": "k",
+            "anthropic-version": "2026-10-21",
+            "labkit-time": row.when.isoformat(),
+        }
         response = app.handle("POST", "/v1/messages", headers, json.dumps(body).encode())
         assert (response.headers["labkit-pool"] == "long-context") == row.affected_misrouting
 

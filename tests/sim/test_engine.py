@@ -13,7 +13,7 @@ BODY = {
     "max_tokens": 40,
     "messages": [{"role": "user", "content": "Explain the bug"}],
 }
-HEADERS = {"x-api-key": "k"}
+HEADERS = {"x-api-key": "k", "anthropic-version": "2026-10-21"}
 
 
 def ask(app, body=BODY, headers=HEADERS):
@@ -40,11 +40,15 @@ def test_other_seed_other_responses():
     assert texts(SimApp(Simulator(seed=3)), 8) != texts(SimApp(Simulator(seed=4)), 8)
 
 
+def seeded(i):
+    """Headers carrying a request seed: a glass-box control only the simulator reads."""
+    return {**HEADERS, "labkit-seed": str(i)}
+
+
 def test_explicit_request_seeds_make_order_irrelevant():
-    bodies = [{**BODY, "seed": i} for i in range(10)]
-    forward = [ask(SimApp(Simulator(seed=1)), b)[0] for b in bodies]
+    forward = [ask(SimApp(Simulator(seed=1)), BODY, seeded(i))[0] for i in range(10)]
     app = SimApp(Simulator(seed=1))
-    backward = [ask(app, b)[0] for b in reversed(bodies)]
+    backward = [ask(app, BODY, seeded(i))[0] for i in reversed(range(10))]
     assert forward == list(reversed(backward))
 
 
@@ -64,11 +68,10 @@ def test_concurrent_requests_give_the_same_multiset_of_responses():
 
 
 def test_explicit_seeds_are_identical_under_concurrency():
-    bodies = [{**BODY, "seed": i} for i in range(30)]
-    serial = [ask(SimApp(Simulator(seed=2)), b)[0] for b in bodies]
+    serial = [ask(SimApp(Simulator(seed=2)), BODY, seeded(i))[0] for i in range(30)]
     app = SimApp(Simulator(seed=2))
     with ThreadPoolExecutor(6) as pool:
-        parallel = list(pool.map(lambda b: ask(app, b)[0], bodies))
+        parallel = list(pool.map(lambda i: ask(app, BODY, seeded(i))[0], range(30)))
     assert serial == parallel
 
 
@@ -76,7 +79,7 @@ def test_responses_are_identical_across_processes():
     script = (
         "import json; from labkit.sim.app import SimApp; from labkit.sim.engine import Simulator\n"
         f"body = json.dumps({BODY!r}).encode(); app = SimApp(Simulator(seed=9))\n"
-        "print(json.dumps([json.loads(app.handle('POST', '/v1/messages', {'x-api-key': 'k'}, body).body)['content'] for _ in range(5)]))"
+        "print(json.dumps([json.loads(app.handle('POST', '/v1/messages', {'x-api-key': 'k', 'anthropic-version': '2026-10-21'}, body).body)['content'] for _ in range(5)]))"
     )
     outputs = [
         subprocess.run(
@@ -90,9 +93,11 @@ def test_responses_are_identical_across_processes():
 
 def test_temperature_zero_is_deterministic_only_when_batch_invariant():
     app = SimApp(Simulator(seed=0))
-    invariant = {**BODY, "temperature": 0.0, "batch_invariant": True, "max_tokens": 60}
-    assert len({json.dumps(ask(app, invariant)[0]) for _ in range(30)}) == 1
-    sizes = {ask(app, {**BODY, "temperature": 0.0})[2]["labkit-batch-size"] for _ in range(30)}
+    greedy = {**HEADERS, "labkit-temperature": "0"}
+    invariant = {**greedy, "labkit-batch-invariant": "true"}
+    body = {**BODY, "max_tokens": 60}
+    assert len({json.dumps(ask(app, body, invariant)[0]) for _ in range(30)}) == 1
+    sizes = {ask(app, BODY, greedy)[2]["labkit-batch-size"] for _ in range(30)}
     assert len(sizes) > 3  # the server's batch size changes with load
 
 

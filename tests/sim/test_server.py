@@ -38,8 +38,8 @@ def raw_exchange(server, payload: bytes) -> bytes:
         b"GARBAGE\r\n\r\n",
         b"POST /v1/messages HTTP/1.1\r\nContent-Length: lots\r\n\r\n",
         b"POST /v1/messages HTTP/1.1\r\nContent-Length: -5\r\n\r\n",
-        b"POST /v1/messages HTTP/1.1\r\nx-api-key: k\r\nContent-Length: 9\r\n\r\n{not json",
-        b'POST /v1/messages HTTP/1.1\r\nx-api-key: k\r\nContent-Length: 100\r\n\r\n{"model"',
+        b"POST /v1/messages HTTP/1.1\r\nx-api-key: k\r\nanthropic-version: 2026-10-21\r\nContent-Length: 9\r\n\r\n{not json",
+        b'POST /v1/messages HTTP/1.1\r\nx-api-key: k\r\nanthropic-version: 2026-10-21\r\nContent-Length: 100\r\n\r\n{"model"',
         b"\x00\xff\xfe" * 100,
     ],
     ids=["garbage", "bad-length", "negative-length", "bad-json", "truncated-body", "binary"],
@@ -53,7 +53,7 @@ def test_malformed_http_never_takes_the_server_down(sim_server, payload):
 def test_bad_json_gets_an_api_error_body(sim_server):
     reply = raw_exchange(
         sim_server,
-        b"POST /v1/messages HTTP/1.1\r\nx-api-key: k\r\nContent-Length: 9\r\n\r\n{not json",
+        b"POST /v1/messages HTTP/1.1\r\nx-api-key: k\r\nanthropic-version: 2026-10-21\r\nContent-Length: 9\r\n\r\n{not json",
     )
     head, _, body = reply.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 400")
@@ -106,7 +106,11 @@ def test_labkit_serve_command(tmp_path):
         deadline = time.monotonic() + 20
         while True:
             try:
-                models = httpx2.get(f"http://127.0.0.1:{port}/v1/models", timeout=2).json()
+                models = httpx2.get(
+                    f"http://127.0.0.1:{port}/v1/models",
+                    headers={"x-api-key": "k", "anthropic-version": "2026-10-21"},
+                    timeout=2,
+                ).json()
                 break
             except httpx2.TransportError:
                 assert time.monotonic() < deadline, "labkit serve did not answer"

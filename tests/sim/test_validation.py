@@ -9,7 +9,7 @@ from labkit.sim.app import SimApp
 from labkit.sim.engine import Simulator
 
 OK = {"model": "sim-sonnet-4-6", "max_tokens": 16, "messages": [{"role": "user", "content": "hi"}]}
-HEADERS = {"x-api-key": "test"}
+HEADERS = {"x-api-key": "test", "anthropic-version": "2026-10-21"}
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +40,7 @@ CASES = [
     ("missing messages", without("messages"), 400, "messages: Field required"),
     ("empty messages", {**OK, "messages": []}, 400, "at least one message"),
     ("unknown model", {**OK, "model": "claude-nope"}, 404, "model: claude-nope"),
-    ("max_tokens zero", {**OK, "max_tokens": 0}, 400, "greater than or equal to 1"),
+    ("max_tokens negative", {**OK, "max_tokens": -1}, 400, "greater than or equal to 0"),
     ("max_tokens too big", {**OK, "max_tokens": 10**6}, 400, "maximum allowed number of output"),
     ("max_tokens a string", {**OK, "max_tokens": "16"}, 400, "valid integer"),
     ("extra field", {**OK, "frequency_penalty": 1}, 400, "frequency_penalty: Extra inputs"),
@@ -62,9 +62,11 @@ CASES = [
         400,
         "Input tag 'video'",
     ),
-    ("temperature high", {**OK, "temperature": 1.5}, 400, "less than or equal to 1"),
-    ("top_p negative", {**OK, "top_p": -0.1}, 400, "greater than or equal to 0"),
-    ("top_k float", {**OK, "top_k": 2.5}, 400, "top_k: Input should be a valid integer"),
+    # Under 2026-10-21 the sampling knobs are not in the schema at all, even at their defaults.
+    ("temperature", {**OK, "temperature": 1.0}, 400, "temperature: Extra inputs are not permitted"),
+    ("top_p", {**OK, "top_p": 0.9}, 400, "top_p: Extra inputs are not permitted"),
+    ("top_k", {**OK, "top_k": 5}, 400, "top_k: Extra inputs are not permitted"),
+    ("seed in the body", {**OK, "seed": 3}, 400, "seed: Extra inputs are not permitted"),
     ("bad effort", {**OK, "output_config": {"effort": "extreme"}}, 400, "output_config.effort"),
     (
         "small thinking budget",
@@ -79,12 +81,11 @@ CASES = [
         "`max_tokens` must be greater",
     ),
     (
-        "temperature with thinking",
-        {**OK, "temperature": 0.5, "thinking": {"type": "adaptive"}},
+        "bad tool name",
+        {**OK, "tools": [{"name": "a b", "input_schema": {}}]},
         400,
-        "only be set to 1",
+        "tools.0.custom.name",
     ),
-    ("bad tool name", {**OK, "tools": [{"name": "a b", "input_schema": {}}]}, 400, "tools.0.name"),
     ("tool without schema", {**OK, "tools": [{"name": "t"}]}, 400, "input_schema: Field required"),
     (
         "tool_use without result",
@@ -113,7 +114,6 @@ CASES = [
     ),
     ("tool_choice unknown", {**OK, "tool_choice": {"type": "sometimes"}}, 400, "tool_choice"),
     ("metadata extra", {**OK, "metadata": {"email": "a@b"}}, 400, "metadata"),
-    ("seed not int", {**OK, "seed": "x"}, 400, "seed"),
     ("body not an object", [1, 2], 400, "valid dictionary"),
 ]
 
@@ -154,7 +154,7 @@ def test_a_valid_request_after_many_bad_ones_still_works(app):
 def test_the_sdk_raises_its_real_exceptions(api):
     with pytest.raises(anthropic.BadRequestError, match="max_tokens"):
         api.messages.create(
-            model="sim-sonnet-4-6", max_tokens=0, messages=[{"role": "user", "content": "x"}]
+            model="sim-sonnet-4-6", max_tokens=-1, messages=[{"role": "user", "content": "x"}]
         )
     with pytest.raises(anthropic.NotFoundError):
         api.messages.create(
@@ -167,3 +167,47 @@ def test_count_tokens_endpoint(api):
         model="sim-sonnet-4-6", messages=[{"role": "user", "content": "x" * 400}]
     )
     assert 100 <= counted.input_tokens <= 140
+
+
+LEGACY = {**HEADERS, "anthropic-version": "2023-06-01"}
+HAIKU = {**OK, "model": "sim-haiku-4-5"}
+LEGACY_CASES = [
+    ("temperature high", {**HAIKU, "temperature": 1.5}, "less than or equal to 1"),
+    ("top_p negative", {**HAIKU, "top_p": -0.1}, "greater than or equal to 0"),
+    ("top_k float", {**HAIKU, "top_k": 2.5}, "top_k: Input should be a valid integer"),
+    (
+        "temperature and top_p",
+        {**HAIKU, "temperature": 0.5, "top_p": 0.9},
+        "`temperature` and `top_p` cannot both be specified for this model",
+    ),
+    (
+        "temperature with thinking",
+        {
+            **HAIKU,
+            "max_tokens": 4000,
+            "temperature": 0.5,
+            "thinking": {"type": "enabled", "budget_tokens": 2000},
+        },
+        "only be set to 1",
+    ),
+    (
+        "opus rejects temperature",
+        {**OK, "model": "sim-opus-4-7", "temperature": 0.5},
+        "`temperature` is deprecated for this model.",
+    ),
+    ("seed never existed", {**HAIKU, "seed": 1}, "seed: Extra inputs are not permitted"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "fragment"), LEGACY_CASES, ids=[c[0] for c in LEGACY_CASES]
+)
+def test_the_older_api_version_keeps_its_sampling_rules(app, name, body, fragment):
+    status, payload = post(app, body, headers=LEGACY)
+    assert status == 400, payload
+    assert fragment in payload["error"]["message"]
+
+
+def test_the_older_api_version_accepts_sampling_knobs_on_older_models(app):
+    status, payload = post(app, {**HAIKU, "temperature": 0.0, "top_k": 5}, headers=LEGACY)
+    assert status == 200, payload
