@@ -4,21 +4,20 @@ The real API compiles a schema into a grammar and samples only what the grammar 
 refuses, before any sampling, a schema the grammar compiler cannot handle. This module mirrors
 that: `check_output_format` and `check_strict_tool` refuse what the docs list as unsupported,
 with the messages real 400s carry; `check_complexity_limits` applies the per-request limits;
-`generate` stands in for constrained decoding and returns a value that validates; `validates`
-is the checker the tests (and a curious student) use.
+`generate` stands in for constrained decoding and returns a value that validates
+(`labkit.sim.schema_validate.validates` is the checker the tests, and a curious student, use).
 
 Source: platform.claude.com/docs/en/build-with-claude/structured-outputs ("JSON Schema
 limitations", "Schema complexity limits"). Message wording is quoted from real 400 bodies where
 reports exist; see tests/sim/test_structured.py for which ones are verbatim.
 
-One module, over the usual size, because checker, generator and validator must agree on one
-subset of JSON Schema: keeping them side by side is what keeps them in agreement.
+The pattern subset lives in `schema_regex`, the value checker in `schema_validate`; all three
+must agree on one subset of JSON Schema, and the tests hold them to it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import math
 import re
 import uuid
@@ -28,6 +27,8 @@ from typing import Any
 import numpy as np
 
 from labkit.sim.errors import ApiError, invalid
+from labkit.sim.schema_regex import parse_pattern, pattern_problem, sample_pattern
+from labkit.sim.schema_validate import resolve, types_of
 
 SUPPORTED_FORMATS = frozenset(
     {"date-time", "time", "date", "duration", "email", "hostname", "uri", "ipv4", "ipv6", "uuid"}
@@ -60,7 +61,6 @@ _UNSUPPORTED = frozenset(
     | {"else", "$anchor", "$dynamicRef", "$dynamicAnchor", "contentEncoding", "contentMediaType"}
 )
 _TYPE_KEYWORDS = frozenset().union(*_BY_TYPE.values())
-_LARGEST_REPEAT = 1000  # docs: "complex {n,m} quantifiers with large ranges" are refused
 
 
 # ---------------------------------------------------------------------------- checking
@@ -136,7 +136,7 @@ def _check_node(node: dict[str, Any], root: dict[str, Any], prefix: str) -> None
     def refuse(message: str) -> ApiError:
         return invalid(f"{prefix}: {message}")
 
-    types = _types_of(node)
+    types = types_of(node)
     for t in types:
         if t not in _TYPES:
             raise refuse(f"Unsupported type '{t}'")
@@ -167,7 +167,7 @@ def _check_node(node: dict[str, Any], root: dict[str, Any], prefix: str) -> None
     if fmt is not None and "string" in types and fmt not in SUPPORTED_FORMATS:
         raise refuse(f"For 'string' type, format '{fmt}' is not supported")
     if "pattern" in node:
-        problem = _pattern_problem(node["pattern"])
+        problem = pattern_problem(node["pattern"])
         if problem:
             raise refuse(
                 f"For 'string' type, pattern {node['pattern']!r} is not supported: {problem}"
@@ -184,7 +184,7 @@ def _check_node(node: dict[str, Any], root: dict[str, Any], prefix: str) -> None
         ref = node["$ref"]
         if not isinstance(ref, str) or not ref.startswith("#"):
             raise refuse(f"External $ref is not supported: {ref!r}")
-        if _resolve(root, ref) is None:
+        if resolve(root, ref) is None:
             raise refuse(f"$ref {ref!r} could not be resolved")
     required = node.get("required", [])
     properties = node.get("properties", {})
@@ -258,7 +258,7 @@ def _count(schema: dict[str, Any], here: Callable[[dict[str, Any]], int]) -> int
 
 def _optional_here(node: dict[str, Any]) -> int:
     properties = node.get("properties")
-    if "object" not in _types_of(node) or not isinstance(properties, dict):
+    if "object" not in types_of(node) or not isinstance(properties, dict):
         return 0
     required = node.get("required") or []
     return sum(1 for name in properties if name not in required)
@@ -269,168 +269,8 @@ def _union_here(node: dict[str, Any]) -> int:
     return int("anyOf" in node or (isinstance(kind, list) and len(kind) > 1))
 
 
-def _types_of(node: dict[str, Any]) -> list[str]:
-    kind = node.get("type")
-    if kind is None:
-        return []
-    return [str(t) for t in kind] if isinstance(kind, list) else [str(kind)]
-
-
 def _is_primitive(value: object) -> bool:
     return value is None or isinstance(value, str | int | float | bool)
-
-
-def _resolve(root: dict[str, Any], ref: str) -> dict[str, Any] | None:
-    node: Any = root
-    for part in ref.lstrip("#").split("/")[1:]:
-        part = part.replace("~1", "/").replace("~0", "~")
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node if isinstance(node, dict) else None
-
-
-# ---------------------------------------------------------------------------- regex subset
-
-# A parsed pattern is a tree of tuples: ("seq", [..]), ("alt", [..]), ("chars", str),
-# ("not", str) for a negated class, ("rep", node, low, high or -1), ("empty",) for anchors.
-_Node = tuple[Any, ...]
-_DIGITS = "0123456789"
-_WORD = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" + _DIGITS + "_"
-_PRINTABLE = _WORD + " -.,:;!?@#%&+=/"
-_CLASS_ESCAPES = {"d": _DIGITS, "w": _WORD, "s": " "}
-_LITERAL_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "v": "\v"}
-
-
-class _PatternError(ValueError):
-    pass
-
-
-def _pattern_problem(pattern: object) -> str | None:
-    if not isinstance(pattern, str):
-        return "a pattern must be a string"
-    try:
-        re.compile(pattern)
-        _parse_pattern(pattern)
-    except re.error as exc:
-        return f"invalid regular expression ({exc})"
-    except _PatternError as exc:
-        return str(exc)
-    return None
-
-
-def _parse_pattern(pattern: str) -> _Node:
-    node, end = _parse_alt(pattern, 0)
-    if end != len(pattern):
-        raise _PatternError("unbalanced parenthesis")
-    return node
-
-
-def _parse_alt(p: str, i: int) -> tuple[_Node, int]:
-    branches = []
-    seq, i = _parse_seq(p, i)
-    branches.append(seq)
-    while i < len(p) and p[i] == "|":
-        seq, i = _parse_seq(p, i + 1)
-        branches.append(seq)
-    return (("alt", branches) if len(branches) > 1 else branches[0]), i
-
-
-def _parse_seq(p: str, i: int) -> tuple[_Node, int]:
-    items: list[_Node] = []
-    while i < len(p) and p[i] not in "|)":
-        atom, i = _parse_atom(p, i)
-        atom, i = _parse_quantifier(p, i, atom)
-        items.append(atom)
-    return ("seq", items), i
-
-
-def _parse_atom(p: str, i: int) -> tuple[_Node, int]:
-    c = p[i]
-    if c == "(":
-        if p.startswith(("(?=", "(?!", "(?<=", "(?<!"), i):
-            raise _PatternError("lookahead/lookbehind assertions are not supported")
-        start = i + 3 if p.startswith("(?:", i) else i + 1
-        if p.startswith("(?", i) and start == i + 1:
-            raise _PatternError("only plain and non-capturing groups are supported")
-        inner, i = _parse_alt(p, start)
-        return inner, i + 1
-    if c == "[":
-        return _parse_class(p, i + 1)
-    if c == ".":
-        return ("chars", _WORD[:26]), i + 1
-    if c in "^$":
-        return ("empty",), i + 1
-    if c == "\\":
-        e = p[i + 1]
-        if e in "bB":
-            raise _PatternError("word boundaries are not supported")
-        if e.isdigit():
-            raise _PatternError("backreferences are not supported")
-        if e.lower() in _CLASS_ESCAPES:
-            chars = _CLASS_ESCAPES[e.lower()]
-            return (("not", chars) if e.isupper() else ("chars", chars)), i + 2
-        return ("chars", _LITERAL_ESCAPES.get(e, e)), i + 2
-    return ("chars", c), i + 1
-
-
-def _parse_class(p: str, i: int) -> tuple[_Node, int]:
-    negated = p[i] == "^"
-    i += negated
-    chars: list[str] = []
-    first = True
-    while p[i] != "]" or first:
-        first = False
-        if p[i] == "\\":
-            e = p[i + 1]
-            chars.append(_CLASS_ESCAPES.get(e, _LITERAL_ESCAPES.get(e, e)))
-            i += 2
-        elif i + 2 < len(p) and p[i + 1] == "-" and p[i + 2] != "]":
-            chars.extend(chr(c) for c in range(ord(p[i]), ord(p[i + 2]) + 1))
-            i += 3
-        else:
-            chars.append(p[i])
-            i += 1
-    members = "".join(dict.fromkeys("".join(chars)))
-    return (("not", members) if negated else ("chars", members)), i + 1
-
-
-def _parse_quantifier(p: str, i: int, atom: _Node) -> tuple[_Node, int]:
-    if i >= len(p):
-        return atom, i
-    c = p[i]
-    if c in "*+?":
-        low, high = {"*": (0, -1), "+": (1, -1), "?": (0, 1)}[c]
-        i += 1
-    elif c == "{" and (m := re.match(r"\{(\d+)(,(\d*))?\}", p[i:])):
-        low = int(m.group(1))
-        high = low if m.group(2) is None else (int(m.group(3)) if m.group(3) else -1)
-        if max(low, high) > _LARGEST_REPEAT:
-            raise _PatternError("quantifiers with large ranges are not supported")
-        i += m.end()
-    else:
-        return atom, i
-    if i < len(p) and p[i] in "?+":
-        i += 1  # lazy or possessive: the same strings match
-    return ("rep", atom, low, high), i
-
-
-def _sample_pattern(node: _Node, rng: np.random.Generator) -> str:
-    kind = node[0]
-    if kind == "seq":
-        return "".join(_sample_pattern(n, rng) for n in node[1])
-    if kind == "alt":
-        return _sample_pattern(node[1][int(rng.integers(len(node[1])))], rng)
-    if kind == "chars":
-        return str(node[1][int(rng.integers(len(node[1])))])
-    if kind == "not":
-        pool = [c for c in _PRINTABLE if c not in node[1]] or ["~"]
-        return pool[int(rng.integers(len(pool)))]
-    if kind == "rep":
-        _, inner, low, high = node
-        top = low + 3 if high < 0 else min(high, low + 3)
-        return "".join(_sample_pattern(inner, rng) for _ in range(int(rng.integers(low, top + 1))))
-    return ""
 
 
 # ---------------------------------------------------------------------------- generation
@@ -456,7 +296,7 @@ def _gen(
     if not isinstance(node, dict):
         return _text(words, rng, 1, 3)
     if "$ref" in node and depth < 32:
-        target = _resolve(root, str(node["$ref"]))
+        target = resolve(root, str(node["$ref"]))
         return _gen(target if target is not None else {}, root, rng, words, depth + 1)
     if "const" in node:
         return node["const"]
@@ -471,7 +311,7 @@ def _gen(
             merged = _merge(merged, _deref(branch, root))
         return _gen(merged, root, rng, words, depth + 1)
     implied = "object" if "properties" in node else "array" if "items" in node else "string"
-    types = _types_of(node) or [implied]
+    types = types_of(node) or [implied]
     kind = types[int(rng.integers(len(types)))]
     limits = _limits(node)
     if kind == "object":
@@ -512,8 +352,8 @@ def _gen_string(
     words: Callable[[int], str],
 ) -> str:
     pattern = node.get("pattern", limits.get("pattern"))
-    if isinstance(pattern, str) and _pattern_problem(pattern) is None:
-        return _sample_pattern(_parse_pattern(pattern), rng)
+    if isinstance(pattern, str) and pattern_problem(pattern) is None:
+        return sample_pattern(parse_pattern(pattern), rng)
     fmt = node.get("format")
     if fmt in SUPPORTED_FORMATS:
         return _gen_format(str(fmt), rng, words)
@@ -621,7 +461,7 @@ def _without(node: dict[str, Any], key: str) -> dict[str, Any]:
 
 def _deref(node: Any, root: dict[str, Any]) -> dict[str, Any]:
     if isinstance(node, dict) and isinstance(node.get("$ref"), str):
-        return _resolve(root, node["$ref"]) or {}
+        return resolve(root, node["$ref"]) or {}
     return node if isinstance(node, dict) else {}
 
 
@@ -635,119 +475,3 @@ def _merge(base: dict[str, Any], extra: Any) -> dict[str, Any]:
     if isinstance(base.get("required"), list) and isinstance(extra.get("required"), list):
         merged["required"] = list(dict.fromkeys([*base["required"], *extra["required"]]))
     return merged
-
-
-# ---------------------------------------------------------------------------- validation
-
-
-def validates(schema: dict[str, Any], value: Any) -> bool:
-    """Whether `value` satisfies `schema`: the supported subset plus the common constraints."""
-    return _valid(schema, value, schema, depth=0)
-
-
-def _valid(node: Any, value: Any, root: dict[str, Any], depth: int) -> bool:
-    if node is True or node == {}:
-        return True
-    if node is False or not isinstance(node, dict) or depth > 64:
-        return False
-    if "$ref" in node:
-        target = _resolve(root, str(node["$ref"]))
-        if target is None or not _valid(target, value, root, depth + 1):
-            return False
-    if "const" in node and not _json_equal(node["const"], value):
-        return False
-    if "enum" in node and not any(_json_equal(v, value) for v in node["enum"]):
-        return False
-    if "anyOf" in node and not any(_valid(s, value, root, depth + 1) for s in node["anyOf"]):
-        return False
-    if "oneOf" in node and sum(_valid(s, value, root, depth + 1) for s in node["oneOf"]) != 1:
-        return False
-    if "allOf" in node and not all(_valid(s, value, root, depth + 1) for s in node["allOf"]):
-        return False
-    types = _types_of(node)
-    if types and not any(_has_type(value, t) for t in types):
-        return False
-    if isinstance(value, dict):
-        properties = node.get("properties", {})
-        if any(name not in value for name in node.get("required", [])):
-            return False
-        for key, item in value.items():
-            sub = properties.get(key, node.get("additionalProperties", True))
-            if not _valid(sub, item, root, depth + 1):
-                return False
-    elif isinstance(value, list):
-        if len(value) < node.get("minItems", 0) or len(value) > node.get("maxItems", math.inf):
-            return False
-        if "items" in node and not all(_valid(node["items"], v, root, depth + 1) for v in value):
-            return False
-    elif isinstance(value, str):
-        if not node.get("minLength", 0) <= len(value) <= node.get("maxLength", math.inf):
-            return False
-        if "pattern" in node and not re.search(node["pattern"], value):
-            return False
-        if "format" in node and not _format_ok(str(node["format"]), value):
-            return False
-    elif isinstance(value, int | float) and not isinstance(value, bool):
-        return _number_ok(node, value)
-    return True
-
-
-def _number_ok(node: dict[str, Any], value: float) -> bool:
-    checks = [
-        value >= node.get("minimum", -math.inf),
-        value <= node.get("maximum", math.inf),
-        value > node.get("exclusiveMinimum", -math.inf),
-        value < node.get("exclusiveMaximum", math.inf),
-    ]
-    step = node.get("multipleOf")
-    if step:
-        checks.append(math.isclose(value / step, round(value / step), abs_tol=1e-9))
-    return all(checks)
-
-
-def _has_type(value: Any, kind: str) -> bool:
-    if kind == "integer":
-        return (isinstance(value, int) and not isinstance(value, bool)) or (
-            isinstance(value, float) and value.is_integer()
-        )
-    if kind == "number":
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    expected = {"object": dict, "array": list, "string": str, "boolean": bool, "null": type(None)}
-    return isinstance(value, expected.get(kind, object))
-
-
-def _json_equal(a: Any, b: Any) -> bool:
-    # In JSON `true` is not `1`: Python's bool-is-int must not leak into enum and const checks.
-    if isinstance(a, bool) or isinstance(b, bool):
-        return type(a) is type(b) and a == b
-    return bool(a == b)
-
-
-_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
-_TIME = re.compile(r"^\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})?$")
-_DURATION = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_HOST_LABEL = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
-_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
-_UUID = re.compile(r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
-
-
-def _format_ok(fmt: str, value: str) -> bool:
-    try:
-        if fmt == "date-time":
-            return bool(_DATE_TIME.match(value)) and bool(dt.datetime.fromisoformat(value))
-        if fmt == "date":
-            return len(value) == 10 and bool(dt.date.fromisoformat(value))
-        if fmt == "time":
-            return bool(_TIME.match(value)) and bool(dt.time.fromisoformat(value[:8]))
-        if fmt == "ipv4":
-            return bool(ipaddress.IPv4Address(value))
-        if fmt == "ipv6":
-            return bool(ipaddress.IPv6Address(value))
-    except ValueError:
-        return False
-    if fmt == "hostname":
-        labels = value.split(".")
-        return len(value) <= 253 and all(_HOST_LABEL.match(label) for label in labels)
-    checks = {"duration": _DURATION, "email": _EMAIL, "uri": _URI, "uuid": _UUID}
-    return bool(checks[fmt].match(value)) if fmt in checks else True

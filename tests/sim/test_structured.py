@@ -22,13 +22,13 @@ from anthropic.lib._parse._transform import transform_schema
 from pydantic import BaseModel, Field, TypeAdapter
 
 from labkit.sim.errors import ApiError
+from labkit.sim.schema_validate import validates
 from labkit.sim.structured import (
     SUPPORTED_FORMATS,
     check_complexity_limits,
     check_output_format,
     check_strict_tool,
     generate,
-    validates,
 )
 
 SEEDS = range(50)
