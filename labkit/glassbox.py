@@ -38,6 +38,13 @@ KNOB_NAMES = {
     BATCH_SIZE: "batch size",
 }
 
+# Simulated serving conditions, also read only by the simulator (never knobs a notebook turns to
+# change sampling): the request's simulated time, user and session.
+TIME = "labkit-time"
+USER = "labkit-user"
+SESSION = "labkit-session"
+REQUEST_HEADERS = frozenset({*KNOB_NAMES, TIME, USER, SESSION})
+
 TEMPERATURE_RANGE = (0.0, 1.0)  # the range the classic API accepted; 0 means greedy decoding
 
 
@@ -54,8 +61,25 @@ class GlassBox:
 
     def __post_init__(self) -> None:
         low, high = TEMPERATURE_RANGE
+        for name in ("temperature", "top_p"):
+            value = getattr(self, name)
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int | float)
+            ):
+                raise ValueError(f"{name} must be a number, not {value!r}")
+        if self.seed is not None and (
+            isinstance(self.seed, bool) or not isinstance(self.seed, int | str)
+        ):
+            raise ValueError(f"seed must be a whole number or a string, not {self.seed!r}")
+        if self.batch_invariant and self.batch_size is not None:
+            raise ValueError(
+                "batch_invariant=True fixes the reduction order; it cannot be combined with batch_size"
+            )
         if self.temperature is not None and not low <= float(self.temperature) <= high:
-            raise ValueError(f"temperature must be between {low:g} and {high:g}")
+            raise ValueError(
+                f"temperature must be between {low:g} and {high:g} (the range the classic API "
+                "accepted; the simulator's glass-box temperature keeps it)"
+            )
         if self.top_k is not None and (isinstance(self.top_k, bool) or int(self.top_k) < 1):
             raise ValueError("top_k must be a whole number >= 1")
         if self.top_p is not None and not 0.0 < float(self.top_p) <= 1.0:

@@ -408,6 +408,12 @@ def apply_glassbox(headers: dict[str, str], request: MessagesRequest) -> None:
     def bad(name: str, rule: str) -> ApiError:
         return invalid(f"{name}: header should be {rule} (a simulator-only setting)")
 
+    for name in headers:
+        # The simulator owns the labkit- namespace: a misspelt knob must not pass silently.
+        if glass.is_glassbox_header(name) and name not in glass.REQUEST_HEADERS:
+            known = ", ".join(sorted(glass.REQUEST_HEADERS))
+            raise invalid(f"{name}: not a simulator header (known: {known})")
+
     def number(name: str) -> float | None:
         raw = headers.get(name)
         if raw is None:

@@ -762,7 +762,8 @@ message = client.messages.create(
 ```
 
 The response's `content` is a list of blocks; the answer is in the blocks whose `type` is
-`"text"`, in their `text` attribute.
+`"text"`, in their `text` attribute. The glass-box temperature takes values from 0 to 1, the
+range the classic API accepted (sections 1 and 3 went beyond 1 on the bare softmax only).
 
 *Effort* is the knob behind the first change in Anthropic's post-mortem of 23 April 2026 ("An
 update on recent Claude Code quality reports"): on 4 March the default reasoning effort of Claude
@@ -823,6 +824,18 @@ check(ask(client, DIVERSITY_PROMPT, 1.0, "medium", 0) == first, "the same reques
 check(ask(client, DIVERSITY_PROMPT, 1.0, "medium", 1) != first, "requests with seeds 0 and 1",
       expected="different texts at temperature 1", found="the same text",
       hint="send the seed and the temperature with extra_headers=labkit.glassbox(...)")
+# The same three requests sent by hand at temperature 0: ask must send the temperature too.
+greedy_reference = [
+    "".join(b.text for b in labkit.client(seed=SEED).messages.create(
+        model=MODEL, max_tokens=MAX_TOKENS, messages=[{"role": "user", "content": DIVERSITY_PROMPT}],
+        output_config={"effort": "medium"}, extra_headers=labkit.glassbox(temperature=0.0, seed=s),
+    ).content if b.type == "text")
+    for s in range(3)
+]
+check([ask(client, DIVERSITY_PROMPT, 0.0, "medium", s) for s in range(3)] == greedy_reference,
+      "ask(..., temperature=0.0, ...) for seeds 0, 1, 2", expected="the greedy (temperature 0) answers",
+      found="other answers", hint="send the temperature as well as the seed: "
+      "extra_headers=labkit.glassbox(temperature=temperature, seed=seed)")
 print("Visible self-checks passed.")
 ### BEGIN HIDDEN TESTS
 _h_theirs = labkit.client(seed=SEED + 17)
@@ -1225,7 +1238,8 @@ for label, frame in (("flips_default", flips_default), ("flips_invariant", flips
           hint="n rows, request i in row i")
 check(set(flips_invariant["batch_size"]) == {1}, "the batch sizes with batch_invariant=True",
       expected="{1}", found=sorted(set(flips_invariant["batch_size"])),
-      hint="pass batch_invariant to labkit.glassbox(...) and read the labkit-batch-size header")
+      hint="pass batch_invariant to labkit.glassbox(...) and read the labkit-batch-size header; "
+           "header values are strings, so convert it with int(...)")
 check(distinct_invariant == 1, "distinct_invariant",
       expected="1: a batch-invariant server gives the same answer every time at temperature 0",
       found=distinct_invariant, hint="the number of distinct texts in flips_invariant")
