@@ -204,9 +204,16 @@ def block_tokens(block: dict[str, Any], model: str | None) -> int:
     return _nested_tokens(block, model)
 
 
+_PLAIN_TEXT_KEYS = frozenset({"type", "text", "cache_control"})
+
+
 def _canonical(block: dict[str, Any]) -> str:
     # Key order is kept on purpose: the API hashes what was sent, and the prompt-caching page
     # warns that languages which shuffle JSON keys (Swift, Go) break caches.
+    if block.get("type") == "text" and block.keys() <= _PLAIN_TEXT_KEYS:
+        # The common case, and the long one (system prompts): no JSON encoding needed to tell
+        # one plain text block from another.
+        return "text\x00" + str(block.get("text", ""))
     return json.dumps(_without_cache_control(block), ensure_ascii=False, separators=(",", ":"))
 
 
@@ -219,7 +226,7 @@ def _without_cache_control(value: Any) -> Any:
 
 
 def digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def normalise_cache_control(value: Any) -> dict[str, str] | None:
