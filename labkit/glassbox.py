@@ -17,6 +17,7 @@ from __future__ import annotations
 import sys
 import types
 from dataclasses import dataclass
+from numbers import Integral, Real
 
 HEADER_PREFIX = "labkit-"
 
@@ -63,12 +64,10 @@ class GlassBox:
         low, high = TEMPERATURE_RANGE
         for name in ("temperature", "top_p"):
             value = getattr(self, name)
-            if value is not None and (
-                isinstance(value, bool) or not isinstance(value, int | float)
-            ):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, Real)):
                 raise ValueError(f"{name} must be a number, not {value!r}")
         if self.seed is not None and (
-            isinstance(self.seed, bool) or not isinstance(self.seed, int | str)
+            isinstance(self.seed, bool) or not isinstance(self.seed, Integral | str)
         ):
             raise ValueError(f"seed must be a whole number or a string, not {self.seed!r}")
         if self.batch_invariant and self.batch_size is not None:
@@ -97,7 +96,7 @@ class GlassBox:
         if self.top_p is not None:
             out[TOP_P] = repr(float(self.top_p))
         if self.seed is not None:
-            out[SEED] = str(self.seed)
+            out[SEED] = self.seed if isinstance(self.seed, str) else str(int(self.seed))
         if self.batch_invariant is not None:
             out[BATCH_INVARIANT] = "true" if self.batch_invariant else "false"
         if self.batch_size is not None:

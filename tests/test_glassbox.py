@@ -53,3 +53,12 @@ def test_a_misspelt_knob_is_refused_not_ignored():
             messages=[{"role": "user", "content": "hi"}],
             extra_headers={"labkit-temprature": "0"},
         )
+
+
+def test_numpy_numbers_are_numbers():
+    import numpy as np
+
+    assert labkit.glassbox(seed=np.int64(3), temperature=np.float32(0.5)) == {
+        "labkit-temperature": "0.5",
+        "labkit-seed": "3",
+    }
