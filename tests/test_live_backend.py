@@ -227,7 +227,7 @@ def test_simulated_time_user_and_session_are_dropped_silently(
 def test_client_wide_glassbox_is_stripped_and_announced_once(
     stand_in: StandIn, capsys: Any
 ) -> None:
-    box = GlassBox(temperature=0.5, top_k=4, batch_invariant=True, batch_size=8)
+    box = GlassBox(temperature=0.5, top_k=4, top_p=0.9, batch_size=8)
     with client(glassbox=box) as api:
         for _ in range(3):
             api.messages.create(model="sim-haiku-4-5", max_tokens=8, messages=USER)
@@ -236,7 +236,7 @@ def test_client_wide_glassbox_is_stripped_and_announced_once(
     assert_nothing_simulated_left(stand_in)
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 4 and len(set(err)) == 4
-    for knob in ("temperature", "top-k", "batch invariance", "batch size"):
+    for knob in ("temperature", "top-k", "top-p", "batch size"):
         assert sum(f"has no {knob} setting" in line for line in err) == 1
 
 
