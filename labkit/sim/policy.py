@@ -112,23 +112,16 @@ class CodingPolicy:
         task = self._task(request) if names >= CODING_TOOLS else None
         if task is None:
             return _generic_calls(request, rng)
-        call = self.next_call(
-            request,
-            rng,
-            skill=skill,
-            effort=effort,
-            params=params,
-            forget=forget,
-            corrupt=corrupt,
-            drop_top_rate=drop_top_rate,
+        call = self._coding_call(
+            task, request, rng, skill, effort, params, forget, corrupt, drop_top_rate
         )
         return [] if call is None else [call]
 
-    def next_call(
+    def _coding_call(
         self,
+        task: Any,
         request: MessagesRequest,
         rng: np.random.Generator,
-        *,
         skill: float,
         effort: str,
         params: SamplingParams,
@@ -136,11 +129,7 @@ class CodingPolicy:
         corrupt: bool,
         drop_top_rate: float,
     ) -> ToolCall | None:
-        """The coding agent's next call on its task (None outside the coding harness)."""
-        names = {t["name"] for t in request.tools}
-        task = self._task(request) if names >= CODING_TOOLS else None
-        if task is None:
-            return None
+        """The coding agent's next call on its task: write, test, retry or submit."""
         steps = history(request.messages)
         if forget and steps:
             # Older thinking is gone: the model only knows the latest exchange.
