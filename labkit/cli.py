@@ -24,6 +24,12 @@ def _serve(args: argparse.Namespace) -> int:
         flush=True,
     )
     print(f"  use: anthropic.Anthropic(base_url='{server.url}', api_key='any')", flush=True)
+    # Raw HTTP must send what the SDK sends: a key and the API version (the real API requires both).
+    print(
+        f"   or: curl {server.url}/v1/models -H 'x-api-key: any' "
+        "-H 'anthropic-version: 2026-10-21'",
+        flush=True,
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:
