@@ -118,7 +118,7 @@ class SimApp:
                         raise invalid(f"{name}: Extra inputs are not permitted")
                 payload = {"max_tokens": 1, **payload}
             request = validate(payload, version)
-            return _json(200, {"input_tokens": self.simulator.count_input(payload, request)}, base)
+            return _json(200, {"input_tokens": request.input_tokens}, base)
         if path == "/v1/messages":
             _allow(method, "POST")
             payload = _parse(body)

@@ -71,6 +71,7 @@ class Conditions:
     drop_top_rate: float
     thinking_dropped: bool
     brevity: bool
+    when: datetime | None = None  # the request's simulated time (`labkit-time`), if it gave one
 
     def headers(self, latency_ms: float) -> dict[str, str]:
         return {
@@ -143,6 +144,7 @@ class Simulator:
             thinking_dropped="thinking_dropped" in rates
             and unit_hash("idle", self.seed, session) < rates["thinking_dropped"],
             brevity="brevity_prompt" in rates,
+            when=when,
         )
 
     # -- generation ------------------------------------------------------------------------
@@ -201,10 +203,6 @@ class Simulator:
             if reason == "max_tokens" or (not words and not keep_going):
                 break  # ending straight away means the model has nothing more to say
         return "\n\n".join(paragraphs), min(used, cap), used >= limit
-
-    def count_input(self, body: dict[str, Any], request: MessagesRequest) -> int:
-        """Input tokens as count_tokens reports them: the same number a message's usage adds up to."""
-        return request.input_tokens
 
     def respond(
         self, body: dict[str, Any], request: MessagesRequest, headers: dict[str, str]
@@ -362,8 +360,7 @@ class Simulator:
         key = headers.get("x-api-key") or headers.get("authorization") or ""
         session = headers.get("labkit-session", "")
         scope = hashlib.blake2b(f"{key}\x00{session}".encode(), digest_size=8).hexdigest()
-        when = headers.get("labkit-time")
-        now = parse_time(when) if when else self._clock(scope)
+        now = cond.when or self._clock(scope)
         cache = self.cache.account(
             body,
             model_min_tokens=request.model.min_cacheable_tokens,
