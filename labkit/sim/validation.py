@@ -71,10 +71,6 @@ class MessagesRequest:
         return sum(s.tokens for s in self.segments)
 
     @property
-    def thinking(self) -> str:
-        return self.thinking_config.kind
-
-    @property
     def thinking_budget(self) -> int | None:
         return self.thinking_config.budget_tokens
 
