@@ -1,5 +1,6 @@
 """The `course` command: a thin layer over plain functions that are also the Python API.
 
+    course sync [LAB ...]           make each lab's text source and notebook agree
     course release [LAB ...]        generate the student versions
     course check [LAB ...]          the quality gate (exit 1 with reasons when a lab fails)
     course grade LAB [--db URL]     autograde (in --workers processes), feedback without hidden
@@ -28,6 +29,21 @@ def _release(args: argparse.Namespace) -> int:
     course.check_gradebook()
     for lab in course.require_labs(args.labs):
         print(f"released {lab} -> {course.release_lab(lab)}")
+    return 0
+
+
+def _sync(args: argparse.Namespace) -> int:
+    from autograder.labsource import LabFiles, LabSourceError, sync
+
+    course = _course(args)
+    for lab in course.require_labs(args.labs):
+        files = LabFiles(course.source / lab, lab)
+        try:
+            side = sync(files, args.side)
+        except LabSourceError as error:
+            raise CourseError(str(error)) from None
+        origin = files.text if side == "text" else files.notebook
+        print(f"{lab}: both files now hold {origin.name}")
     return 0
 
 
@@ -105,6 +121,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     commands = parser.add_subparsers(dest="command", required=True)
+
+    sync = commands.add_parser(
+        "sync", help="write a lab's text source and its notebook from the newer of the two"
+    )
+    sync.add_argument("labs", nargs="*")
+    sync.add_argument(
+        "--from",
+        dest="side",
+        choices=["text", "notebook"],
+        help="the file to keep (default: the one changed last)",
+    )
+    sync.set_defaults(run=_sync)
 
     release = commands.add_parser("release", help="generate the student versions of labs")
     release.add_argument("labs", nargs="*")

@@ -15,6 +15,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.grader.registry import HIDDEN_FOLDER
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ROOT = REPO_ROOT / "labs"
 # Grading workers write to a SQLite gradebook at the same time; each write is short, so a writer
@@ -119,6 +121,10 @@ class Course:
         shutil.copy(self.root / "nbgrader_config.py", folder / "nbgrader_config.py")
         for lab in self.require_labs(labs):
             shutil.copytree(self.source / lab, folder / "source" / lab)
+            hidden = self.root / HIDDEN_FOLDER / f"{lab}.py"
+            if hidden.is_file():  # the lab's grader-side tests (autograder.grader.registry)
+                (folder / HIDDEN_FOLDER).mkdir(exist_ok=True)
+                shutil.copy(hidden, folder / HIDDEN_FOLDER / hidden.name)
         return Course(folder)
 
     # -- the gradebook -------------------------------------------------------------------

@@ -39,12 +39,16 @@ from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Bool, Float, Integer, List, Unicode
 
 from autograder import isolation
+from autograder.grader import kernel_side, registry, verdict
+from autograder.grader.source import SubmittedSource
+from autograder.grader.submission import BoundaryError, Submission, reply_of
 from autograder.integrity import repair
 from autograder.limits import EXIT, REPORT, UID_BASE, Limits
 from autograder.screen import locked_imports
 
 PROBE_MARK = "autograder-probe"
 TRUNCATED = "[autograder: output truncated after {mb:g} MB]"
+NOTEBOOK_TRUNCATED = "[autograder: output truncated: the notebook's output reached {mb:g} MB]"
 STOPPED_ERRORS = {"KernelDied", "KernelStuck", "NotRun", "GradingIntegrityError"}
 
 
@@ -217,7 +221,22 @@ class GuardedExecute(Execute):  # type: ignore[misc]
     stuck_grace_seconds = Float(
         3.0, help="after a timeout, how long an interrupted kernel has to answer"
     ).tag(config=True)
-    check_integrity = Bool(True, help="run the tampering probe after the last cell").tag(
+    check_integrity = Bool(
+        True, help="labs without grader-side tests: run the tampering probe after the last cell"
+    ).tag(config=True)
+    notebook_seconds = Float(600.0, help="wall-clock seconds for the whole notebook").tag(
+        config=True
+    )
+    max_code_cells = Integer(400, help="code cells run; a notebook with more stops there").tag(
+        config=True
+    )
+    notebook_output_limit_mb = Float(
+        8.0, help="output kept for the whole notebook, errors included (MB)"
+    ).tag(config=True)
+    error_limit_kb = Float(16.0, help="text kept of one error's message and traceback (KB)").tag(
+        config=True
+    )
+    transfer_limit_mb = Float(64.0, help="plain data one grader request may bring back (MB)").tag(
         config=True
     )
 
@@ -227,16 +246,29 @@ class GuardedExecute(Execute):  # type: ignore[misc]
         self._stopped: str | None = None
         self._used: dict[int, int] = {}
         self._noted: set[int] = set()
+        self._total = 0
+        self._started = monotonic()
+        self._code_cells = 0
+        self._hidden: registry.LabTests | None = None
+        self._source: SubmittedSource | None = None
+        self._student = ""
+        self._transfer: list[NotebookNode] | None = None  # outputs of a grader request
 
     # -- the notebook ----------------------------------------------------------------------
     def preprocess(
         self, nb: NotebookNode, resources: Any = None, km: Any = None
     ) -> tuple[NotebookNode, Any]:
         self._stopped, self._used, self._noted = None, {}, set()
+        self._total, self._started, self._code_cells = 0, monotonic(), 0
+        info = (resources or {}).get("nbgrader", {})
+        course = self.config.get("CourseDirectory", {}).get("root") or os.getcwd()
+        self._hidden = registry.load(Path(course), str(info.get("assignment", "")))
+        self._student = str(info.get("student", ""))
+        self._source = SubmittedSource.of_notebook(nb) if self._hidden else None
         nonce = secrets.token_hex(8)
         probe: NotebookNode | None = None
         ran: list[NotebookNode] = []
-        if self.check_integrity:
+        if self.check_integrity and self._hidden is None:
             source = probe_source(locked_imports(nb), nonce)
             probe = new_code_cell(source, metadata={PROBE_MARK: True})
             nb.cells.append(probe)
@@ -267,6 +299,19 @@ class GuardedExecute(Execute):  # type: ignore[misc]
     def preprocess_cell(
         self, cell: NotebookNode, resources: Any, index: int
     ) -> tuple[NotebookNode, Any]:
+        self._check_assign_resources(resources)
+        if self._stopped is None and self._notebook_time_left() <= 0:
+            self._stopped = (
+                f"not run: the notebook used its {self.notebook_seconds:g} s of wall-clock time "
+                "for the whole notebook"
+            )
+        if self._stopped is None and cell.cell_type == "code" and cell.source.strip():
+            self._code_cells += 1
+            if self._code_cells > self.max_code_cells:
+                self._stopped = (
+                    f"not run: the notebook has more than {self.max_code_cells} code cells "
+                    "(the limit for grading); remove the cells you added to explore"
+                )
         if self._stopped is not None:
             if (
                 cell.cell_type == "code"
@@ -275,13 +320,22 @@ class GuardedExecute(Execute):  # type: ignore[misc]
             ):
                 cell.outputs = [error_output("NotRun", self._stopped)]
             return cell, resources
+        if self._hidden is not None and is_test_cell(cell):
+            self._grade_here(cell, index)
+            self.nb.cells[index] = cell
+            return cell, resources
+        self._execute(cell, index, store_history=True)
+        return cell, resources
+
+    def _execute(self, cell: NotebookNode, index: int, *, store_history: bool) -> None:
+        """Run one cell; on a dead or stuck kernel, note it in the cell and stop the notebook."""
         try:
-            cell, resources = super().preprocess_cell(cell, resources, index)
+            self.execute_cell(cell, index, store_history=store_history)
         except DeadKernelError:
             why = self._why_it_ended()
             cell.outputs.append(error_output("KernelDied", f"the kernel stopped here: {why}"))
             self._stopped = f"not run: the kernel had stopped at an earlier cell ({why})"
-            return cell, resources
+            return
         timed_out = any(
             o.get("output_type") == "error" and o.get("ename") == self.error_on_timeout["ename"]
             for o in cell.get("outputs", [])
@@ -294,7 +348,43 @@ class GuardedExecute(Execute):  # type: ignore[misc]
             )
             cell.outputs.append(error_output("KernelStuck", message))
             self._stopped = "not run: the kernel was stopped at an earlier cell that did not end"
-        return cell, resources
+
+    def _notebook_time_left(self) -> float:
+        return self.notebook_seconds - (monotonic() - self._started)
+
+    def _get_timeout(self, cell: NotebookNode | None) -> int | None:
+        """A cell's time limit, cut to what is left of the notebook's wall-clock budget."""
+        timeout = super()._get_timeout(cell)
+        left = max(1, int(self._notebook_time_left()) + 1)
+        return left if timeout is None else min(int(timeout), left)
+
+    # -- grader-side hidden tests ----------------------------------------------------------
+    def _grade_here(self, cell: NotebookNode, index: int) -> None:
+        """The verdict of a test cell, computed here from what the kernel hands over."""
+        assert self._hidden is not None and self._source is not None
+        grade_id = cell.metadata["nbgrader"].get("grade_id", "")
+        test = self._hidden.tests.get(grade_id)
+        cell.outputs = []
+        cell.execution_count = None
+        if test is None:
+            message = (
+                f"the course has no grader-side test for {grade_id!r} "
+                f"({self._hidden.path.name}); instructor: run `course check`"
+            )
+            cell.outputs = [error_output("NotGraded", message)]
+            return
+        link = KernelLink(self, index)
+        course = Path(self.config.get("CourseDirectory", {}).get("root") or os.getcwd())
+        submission = Submission(
+            lab=self._hidden.lab,
+            student=self._student,
+            kernel=link,
+            source=self._source,
+            lab_folder=course / "source" / self._hidden.lab,
+        )
+        cell.outputs = verdict.run(test, submission, self.log)
+        if link.stopped:
+            cell.outputs.append(error_output("KernelDied", link.stopped))
 
     def _why_it_ended(self) -> str:
         if isinstance(self.km, LimitedKernelManager):
@@ -324,15 +414,31 @@ class GuardedExecute(Execute):  # type: ignore[misc]
         self, outs: list[NotebookNode], msg: dict[str, Any], display_id: str | None, cell_index: int
     ) -> NotebookNode | None:
         kind, content = msg["msg_type"], msg["content"]
-        if kind == "error":  # an error decides the grade: always kept
+        if self._transfer is not None:  # a grader request: only its answer is read, capped
+            return self._transfer_output(outs, msg, display_id, cell_index)
+        if kind == "error":  # an error decides the grade: always kept, its text capped
+            room = int(self.error_limit_kb * 1024)
+            content["evalue"] = clip(str(content.get("evalue", "")), room)
+            lines, kept_size = [], 0
+            for line in content.get("traceback", [])[:200]:
+                line = clip(str(line), room - kept_size)
+                kept_size += len(line)
+                lines.append(line)
+                if kept_size >= room:
+                    break
+            content["traceback"] = lines
+            self._total += len(content["evalue"]) + kept_size
             return super().output(outs, msg, display_id, cell_index)  # type: ignore[no-any-return]
         limit = int(self.output_limit_mb * 1024 * 1024)
+        whole = int(self.notebook_output_limit_mb * 1024 * 1024)
+        limit = max(0, min(limit, whole - self._total + self._used.get(cell_index, 0)))
         if kind == "stream":
             size = len(content.get("text", ""))
         else:
             size = sum(len(str(v)) for v in content.get("data", {}).values())
         used = self._used.get(cell_index, 0)
         self._used[cell_index] = used + size
+        self._total += min(size, max(0, limit - used))
         if used + size <= limit:
             return super().output(outs, msg, display_id, cell_index)  # type: ignore[no-any-return]
         room = max(0, limit - used)
@@ -352,9 +458,93 @@ class GuardedExecute(Execute):  # type: ignore[misc]
             outs.append(new_output("stream", name="stderr", text="[stderr truncated]\n"))
         if cell_index not in self._noted:
             self._noted.add(cell_index)
-            note = TRUNCATED.format(mb=self.output_limit_mb)
+            note = (
+                TRUNCATED.format(mb=self.output_limit_mb)
+                if limit >= int(self.output_limit_mb * 1024 * 1024)
+                else NOTEBOOK_TRUNCATED.format(mb=self.notebook_output_limit_mb)
+            )
             outs.append(new_output("stream", name="stdout", text=f"\n{note}\n"))
         return kept
+
+    def _transfer_output(
+        self, outs: list[NotebookNode], msg: dict[str, Any], display_id: str | None, index: int
+    ) -> NotebookNode | None:
+        assert self._transfer is not None
+        kind, content = msg["msg_type"], msg["content"]
+        if kind == "error":
+            self._transfer.append(
+                error_output(
+                    str(content.get("ename", "Error"))[:80],
+                    clip(str(content.get("evalue", "")), 2000),
+                )
+            )
+            return None
+        if kind != "display_data":
+            return None  # what the student's function prints is not the grader's business
+        text = content.get("data", {}).get(kernel_side.MIME)
+        if isinstance(text, str) and len(text) <= self.transfer_limit_mb * 1024 * 1024:
+            self._transfer.append(new_output("display_data", data={kernel_side.MIME: text}))
+        elif isinstance(text, str):
+            self._transfer.append(error_output("TooLarge", "the answer was too large to grade"))
+        return None
+
+
+def clip(text: str, room: int) -> str:
+    if len(text) <= room:
+        return text
+    return text[: max(0, room)] + f"... [autograder: {len(text) - room} more characters cut]"
+
+
+def is_test_cell(cell: NotebookNode) -> bool:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return bool(cell.get("cell_type") == "code" and meta.get("grade") and not meta.get("solution"))
+
+
+class KernelLink:
+    """The grader's requests, run in the student's kernel as cells that are never kept."""
+
+    def __init__(self, executor: GuardedExecute, index: int) -> None:
+        self.executor, self.index = executor, index
+        self.stopped: str | None = None
+
+    def request(self, payload: dict[str, Any]) -> dict[str, Any]:
+        if self.executor._stopped is not None:
+            self.stopped = self.stopped or self.executor._stopped
+            raise BoundaryError(self.executor._stopped.removeprefix("not run: "))
+        nonce = secrets.token_hex(8)
+        cell = new_code_cell(boundary_code(json.dumps(payload), nonce))
+        self.executor._transfer = []
+        try:
+            self.executor._execute(cell, self.index, store_history=False)
+            answers = self.executor._transfer
+        finally:
+            self.executor._transfer = None
+        stuck = [o for o in cell.get("outputs", []) if o.get("ename") in STOPPED_ERRORS]
+        if self.executor._stopped is not None or stuck:
+            self.stopped = str(stuck[-1].get("evalue")) if stuck else self.executor._stopped
+            raise BoundaryError(f"while the grader ran your code, {self.stopped}")
+        for output in [*answers, *cell.get("outputs", [])]:
+            if output.get("output_type") == "error":
+                name, value = output.get("ename", "Error"), output.get("evalue", "")
+                if name == self.executor.error_on_timeout["ename"]:
+                    raise BoundaryError("your code did not finish within the time limit of a cell")
+                raise BoundaryError(f"the grader's request could not run ({name}: {value})")
+        for output in answers:
+            reply = reply_of(str(output.get("data", {}).get(kernel_side.MIME, "")))
+            if reply.get("nonce") == nonce:
+                return reply
+        raise BoundaryError("the kernel did not answer the grader's request")
+
+
+KERNEL_SIDE = Path(kernel_side.__file__).read_text(encoding="utf-8")
+
+
+def boundary_code(request: str, nonce: str) -> str:
+    """One statement that serves `request` in a namespace of its own (no name is left behind)."""
+    return (
+        f"(lambda __ns: (exec({KERNEL_SIDE!r}, __ns), __ns['serve']({request!r}, {nonce!r}, "
+        "globals())))({'__name__': 'autograder_boundary'})\npass\n"
+    )
 
 
 class RepairCells(NbGraderPreprocessor):  # type: ignore[misc]

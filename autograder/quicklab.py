@@ -14,13 +14,14 @@ import nbformat
 from nbformat import NotebookNode
 
 from autograder.course import DEFAULT_ROOT, Course
+from autograder.grader.registry import HIDDEN_FOLDER
 from autograder.notebook_cells import answer, given, task, tests, text
 
 LAB = "lab0-fixture"
 
 
 def notebook() -> NotebookNode:
-    """The source notebook (solutions, hidden tests and a mark scheme included)."""
+    """The source notebook (solutions and a mark scheme; hidden tests: quicklab_hidden.py)."""
     nb: NotebookNode = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {
         "name": "python3",
@@ -39,9 +40,7 @@ def notebook() -> NotebookNode:
         tests(
             "test_add",
             40,
-            "check_close(add(1, 2), 3, 'add(1, 2)', hint='return the sum')\n"
-            "### BEGIN HIDDEN TESTS\ncheck_close(add(SEED % 97, 5), SEED % 97 + 5, 'add(seeded)', hint='sum')\n"
-            "### END HIDDEN TESTS",
+            "check_close(add(1, 2), 3, 'add(1, 2)', hint='return the sum')",
         ),
         answer(
             "mean",
@@ -50,9 +49,7 @@ def notebook() -> NotebookNode:
         tests(
             "test_mean",
             40,
-            "check_close(mean([1, 2, 3]), 2.0, 'mean([1, 2, 3])', hint='divide by the count')\n"
-            "### BEGIN HIDDEN TESTS\ncheck_close(mean([2.5, 3.5, 10.0]), 16.0 / 3, 'hidden mean of three', hint='count')\n"
-            "### END HIDDEN TESTS",
+            "check_close(mean([1, 2, 3]), 2.0, 'mean([1, 2, 3])', hint='divide by the count')",
         ),
         task(
             "reflection",
@@ -68,4 +65,8 @@ def make_course(folder: Path, db_url: str | None = None) -> Course:
     (folder / "source" / LAB).mkdir(parents=True)
     shutil.copy(DEFAULT_ROOT / "nbgrader_config.py", folder / "nbgrader_config.py")
     nbformat.write(notebook(), folder / "source" / LAB / f"{LAB}.ipynb")
+    (folder / HIDDEN_FOLDER).mkdir()
+    shutil.copy(
+        Path(__file__).with_name("quicklab_hidden.py"), folder / HIDDEN_FOLDER / f"{LAB}.py"
+    )
     return Course(folder, db_url)

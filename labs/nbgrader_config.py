@@ -14,6 +14,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.root = HERE
 c.CourseDirectory.course_id = os.environ.get("COURSE_ID", "ai-literacy")
 c.CourseDirectory.db_url = os.environ.get("COURSE_DB_URL", "sqlite:///" + os.path.join(HERE, "gradebook.db"))
+# A lab's text source (<lab>.lab.md, solutions and mark schemes included) is never released or
+# collected: nbgrader copies a lab folder minus these names (autograder/labsource.py).
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.lab.md"]
 
 # Feedback must never show hidden tests (nbgrader shows them by default: jupyter/nbgrader#917),
 # not even inside the context lines of a traceback, nor the mark schemes of written answers.
