@@ -35,6 +35,7 @@ import psutil
 from nbformat import NotebookNode
 
 from autograder import quicklab, submissions
+from autograder.boundary_bench import boundary_cost
 from autograder.course import Course, CourseError, last_error_line
 from autograder.gradebook import grades_for
 
@@ -170,6 +171,7 @@ def bench(
             [*grade, "grade", lab, "--workers", str(workers)], parallel, _caller_env()
         )
         load_after = os.getloadavg()
+        boundary = boundary_cost()
         serial_grades = _cell_grades(serial, lab, names)
         parallel_grades = _cell_grades(parallel, lab, names)
     graded = sum(1 for g in parallel_grades.values() if g)
@@ -190,6 +192,8 @@ def bench(
         "grades_identical": serial_grades == parallel_grades and graded == students,
         "graded": graded,
         "parallel_includes": "backup, validation, autograde, feedback, csv export",
+        # One grader request to a student's kernel (autograder.boundary_bench), median ms.
+        "boundary_ms_per_request": boundary,
         "load_before": [round(x, 2) for x in load_before],
         "load_after": [round(x, 2) for x in load_after],
     }
@@ -203,5 +207,6 @@ def summary(figures: dict[str, Any]) -> str:
         f"(all included): {figures['ratio']}x ({figures['ratio_same_work']}x for the same work); "
         f"peak memory {figures['peak_rss_mb']} MB (serial {figures['serial_peak_rss_mb']} MB); "
         f"grades identical: {figures['grades_identical']}; "
+        f"one grader request (ms): {figures['boundary_ms_per_request']}; "
         f"load average before/after: {figures['load_before'][0]}/{figures['load_after'][0]}"
     )

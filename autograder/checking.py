@@ -1,7 +1,9 @@
 """`course check`: the quality gate a lab must pass before students see it.
 
 It works on a throw-away copy of the course, so the instructor's gradebook is never touched. For
-each lab: the solution scores full marks on every autograded cell under several student seeds;
+each lab: its text source and notebook agree, every test cell has a grader-side hidden test,
+an existing release is what the source releases as; the solution scores full marks on every
+autograded cell under several student seeds;
 the untouched release runs to the end and scores zero; grade ids are unique; points add up; the
 release carries no outputs, solutions, hidden tests, mark schemes or secrets; feedback shows no
 hidden test; and grading stays within the lab's time budget.
@@ -18,9 +20,11 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from autograder import submissions
+from autograder import labsource, submissions
 from autograder.course import Course, CourseError, last_error_line
 from autograder.gradebook import grades_for
+from autograder.grader import registry
+from autograder.grader.registry import is_test_cell
 
 LAB_POINTS = 100.0
 BUDGET_SECONDS = 60.0
@@ -39,6 +43,8 @@ class LabCheck:
     release_zero: str = "-"
     seconds_per_submission: float = 0.0
     problems: list[str] = field(default_factory=list)
+    # Worth knowing, not a failure: a wall-clock figure depends on how busy the machine is.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -52,8 +58,9 @@ def page_text(path: Path) -> str:
     return raw
 
 
-def _hidden_lines(source: Path) -> list[str]:
-    """Lines of hidden tests and mark schemes that are secret: none may reach a student.
+def _hidden_lines(source: Path, hidden_tests: Path | None = None) -> list[str]:
+    """Lines of hidden tests (the notebook's regions, and the grader-side module `hidden_tests`) and of
+    mark schemes that are secret: none may reach a student.
 
     A line that also appears in the notebook's visible text (an error message quoted in the
     instructions, say) is not a secret, and is not reported.
@@ -65,6 +72,9 @@ def _hidden_lines(source: Path) -> list[str]:
         for block in blocks:
             hidden += [line.strip() for line in block.splitlines() if len(line.strip()) >= 16]
         visible.append(MARK_SCHEME.sub("", HIDDEN.sub("", cell.source)))
+    if hidden_tests is not None and hidden_tests.is_file():
+        code = hidden_tests.read_text(encoding="utf-8").splitlines()
+        hidden += [line.strip() for line in code if len(line.strip()) >= 16]
     shown = "\n".join(visible)
     return [line for line in hidden if line not in shown]
 
@@ -93,6 +103,70 @@ def _static_checks(course: Course, lab: str, result: LabCheck) -> None:
         result.problems.append(f"points add up to {result.points:g}, not {LAB_POINTS:g}")
 
 
+def _source_checks(course: Course, lab: str, result: LabCheck) -> None:
+    """The text source and the notebook agree; every test cell has its grader-side test."""
+    files = labsource.LabFiles(course.source / lab, lab)
+    try:
+        drift = labsource.differences(files)
+    except labsource.LabSourceError as error:
+        drift = [str(error)]
+    if drift:
+        more = f" (and {len(drift) - 1} more)" if len(drift) > 1 else ""
+        result.problems.append(
+            f"{files.text.name} and {files.notebook.name} disagree: {drift[0]}{more}; run "
+            f"`course sync {lab}` (add --from text or --from notebook to choose)"
+        )
+    notebook = submissions.read(course.notebook(lab))
+    if any("### BEGIN HIDDEN TESTS" in c.source for c in notebook.cells):
+        result.problems.append(
+            f"{lab}: hidden tests inside the notebook; they belong in hidden/{lab}.py, which the "
+            "grader runs outside the student's kernel"
+        )
+    try:
+        hidden = registry.load(course.root, lab)
+    except registry.HiddenTestsError as error:
+        result.problems.append(str(error))
+        return
+    tests = [c.metadata["nbgrader"]["grade_id"] for c in notebook.cells if is_test_cell(c)]
+    if hidden is None:
+        if tests:
+            result.problems.append(f"{lab}: no hidden/{lab}.py: its test cells have no grader")
+        return
+    missing = [t for t in tests if t not in hidden.tests]
+    if missing:
+        result.problems.append(
+            f"{hidden.path.name}: no hidden test for test cell(s) {', '.join(missing)}"
+        )
+    orphans = sorted(set(hidden.tests) - set(tests))
+    if orphans:
+        result.problems.append(
+            f"{hidden.path.name}: hidden tests for grade ids the notebook has no test cell for: "
+            f"{', '.join(orphans)}"
+        )
+
+
+def _released_drift(original: Course, scratch: Course, lab: str, result: LabCheck) -> None:
+    """An existing release must be what the current source releases as (no silent drift)."""
+    released = original.notebook(lab, "release")
+    if not released.exists():
+        return
+    try:
+        old = labsource.comparable(submissions.read(released))
+    except ValueError as error:
+        result.problems.append(f"{released}: unreadable ({error}); run `course release {lab}`")
+        return
+    new = labsource.comparable(submissions.read(scratch.notebook(lab, "release")))
+    if old != new:
+        changed = next(
+            (a[0] for a, b in zip(old, new, strict=False) if a != b), "the number of cells"
+        )
+        result.problems.append(
+            f"{released.relative_to(original.root)}: differs from what the source releases as "
+            f"(first difference: {changed}); run `course release {lab}` (and tell students "
+            "who fetched it)"
+        )
+
+
 def _release_checks(course: Course, lab: str, result: LabCheck) -> None:
     release = course.notebook(lab, "release")
     raw = page_text(release)
@@ -102,7 +176,8 @@ def _release_checks(course: Course, lab: str, result: LabCheck) -> None:
             result.problems.append(f"the release contains {marker!r}")
     if SECRETS.search(raw):
         result.problems.append("the release contains something that looks like an API key")
-    leaked = [line for line in _hidden_lines(course.notebook(lab)) if line in text]
+    secret = _hidden_lines(course.notebook(lab), registry.path_for(course.root, lab))
+    leaked = [line for line in secret if line in text]
     if leaked:
         result.problems.append(f"hidden test text in the release: {leaked[0]!r}")
     for cell in submissions.read(release).cells:
@@ -119,14 +194,17 @@ def _autograde(course: Course, lab: str, student: str) -> float:
     return time.perf_counter() - started
 
 
-def check_lab(course: Course, lab: str, seeds: int = 3) -> LabCheck:
+def check_lab(course: Course, lab: str, seeds: int = 3, original: Course | None = None) -> LabCheck:
     result = LabCheck(lab)
     _static_checks(course, lab, result)
+    _source_checks(course, lab, result)
     try:
         course.release_lab(lab)
     except CourseError as error:
         result.problems.append(str(error))
         return result
+    if original is not None:
+        _released_drift(original, course, lab, result)
     _release_checks(course, lab, result)
     students = [f"check-seed-{i}" for i in range(seeds)]
     for student in students:
@@ -162,10 +240,14 @@ def check_lab(course: Course, lab: str, seeds: int = 3) -> LabCheck:
             f"the untouched release scores {blank.auto_score if blank else '?'} points"
         )
     executed = submissions.read(course.notebook(lab, "autograded", "check-blank"))
-    if any(c.cell_type == "code" and c.execution_count is None for c in executed.cells):
+    # Test cells are not run in the kernel (their hidden test grades them from outside).
+    if any(
+        c.cell_type == "code" and c.execution_count is None and not is_test_cell(c)
+        for c in executed.cells
+    ):
         result.problems.append("the untouched release did not run to the end")
     course.nbgrader("generate_feedback", lab, "--force")
-    hidden = _hidden_lines(course.notebook(lab))
+    hidden = _hidden_lines(course.notebook(lab), registry.path_for(course.root, lab))
     for page in course.feedback.glob(f"*/{lab}/*.html"):
         leaked = [line for line in hidden if line in page_text(page)]
         if leaked:
@@ -174,8 +256,9 @@ def check_lab(course: Course, lab: str, seeds: int = 3) -> LabCheck:
             )
             break
     if result.seconds_per_submission > BUDGET_SECONDS:
-        result.problems.append(
-            f"grading takes {result.seconds_per_submission:.1f} s a submission (budget {BUDGET_SECONDS:g} s)"
+        result.notes.append(
+            f"grading took {result.seconds_per_submission:.1f} s a submission here (budget "
+            f"{BUDGET_SECONDS:g} s on a quiet core; measure with `course bench --lab {lab}`)"
         )
     return result
 
@@ -187,7 +270,7 @@ def check(
     with tempfile.TemporaryDirectory(prefix="course-check-") as folder:
         scratch = course.copy_to(Path(folder), chosen)
         return [
-            check_lab(scratch, lab, seeds)
+            check_lab(scratch, lab, seeds, original=course)
             for lab in tqdm(chosen, desc="checking", disable=not progress)
         ]
 
@@ -197,6 +280,8 @@ def table(results: list[LabCheck]) -> str:
     lines = [header]
     for r in results:
         status = "ok" if r.ok else "FAIL: " + "; ".join(r.problems)
+        if r.notes:
+            status += " (note: " + "; ".join(r.notes) + ")"
         lines.append(
             f"{r.lab:<24} {r.points:>6g} {r.auto_points:>5g} {r.full_marks:>10} {r.release_zero:>9} "
             f"{r.seconds_per_submission:>12.1f}  {status}"

@@ -1,7 +1,9 @@
 """The `course` command: a thin layer over plain functions that are also the Python API.
 
+    course new LAB                  a template lab (text source, notebook, hidden tests)
     course sync [LAB ...]           make each lab's text source and notebook agree
-    course release [LAB ...]        generate the student versions
+    course release [LAB ...] [--scenario S]
+                                    generate the student versions (S: the incident of labs 3-4)
     course check [LAB ...]          the quality gate (exit 1 with reasons when a lab fails)
     course grade LAB [--db URL]     autograde (in --workers processes), feedback without hidden
                                     tests, export; the gradebook is backed up first
@@ -27,7 +29,18 @@ def _course(args: argparse.Namespace) -> Course:
 def _release(args: argparse.Namespace) -> int:
     course = _course(args)
     course.check_gradebook()
-    for lab in course.require_labs(args.labs):
+    labs = course.require_labs(args.labs)
+    if args.scenario:
+        from autograder.scenarios import scenario_of, switch
+
+        chosen = (
+            [lab for lab in labs if scenario_of(course.source / lab)] if not args.labs else labs
+        )
+        for lab in chosen:
+            old = switch(course, lab, args.scenario)
+            if old != args.scenario:
+                print(f"{lab}: incident data switched from {old} to {args.scenario}")
+    for lab in labs:
         print(f"released {lab} -> {course.release_lab(lab)}")
     return 0
 
@@ -44,6 +57,15 @@ def _sync(args: argparse.Namespace) -> int:
             raise CourseError(str(error)) from None
         origin = files.text if side == "text" else files.notebook
         print(f"{lab}: both files now hold {origin.name}")
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    from autograder.newlab import new_lab
+
+    for path in new_lab(_course(args), args.lab, args.title):
+        print(f"wrote {path}")
+    print(f"next: edit the .lab.md, run `course sync {args.lab}` and `course check {args.lab}`")
     return 0
 
 
@@ -134,8 +156,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sync.set_defaults(run=_sync)
 
+    new = commands.add_parser("new", help="a working template lab with one part of each kind")
+    new.add_argument("lab", help="the lab's folder name, e.g. lab5-release-gate")
+    new.add_argument("--title", help="the lab's heading")
+    new.set_defaults(run=_new)
+
     release = commands.add_parser("release", help="generate the student versions of labs")
     release.add_argument("labs", nargs="*")
+    release.add_argument(
+        "--scenario",
+        choices=["sep2025", "apr2026"],
+        help="the incident the labs with incident data (labs 3-4) ship this term",
+    )
     release.set_defaults(run=_release)
 
     check = commands.add_parser("check", help="quality gate for labs (instructors and CI)")

@@ -14,6 +14,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from autograder.grader.registry import HIDDEN_FOLDER
 
@@ -114,6 +115,19 @@ class Course:
         if process.returncode != 0:
             raise CourseError(f"{lab}: generate_assignment failed: {last_error_line(process)}")
         return self.notebook(lab, "release")
+
+    def setting(self, section: str, name: str, default: Any) -> Any:
+        """A value of the course's nbgrader_config.py (`c.<section>.<name>`), or `default`."""
+        from traitlets.config.loader import ConfigFileNotFound, PyFileConfigLoader
+
+        loader = PyFileConfigLoader("nbgrader_config.py", path=str(self.root))
+        try:
+            config = loader.load_config()
+        except ConfigFileNotFound:
+            return default
+        except Exception as error:  # the instructor's file: one line, not a traceback
+            raise CourseError(f"{self.root / 'nbgrader_config.py'}: {error}") from None
+        return config.get(section, {}).get(name, default)
 
     def copy_to(self, folder: Path, labs: list[str] | None = None) -> Course:
         """A fresh course in `folder` with this course's config and the sources of `labs`."""

@@ -1,19 +1,24 @@
-"""How autograde runs a notebook: nbgrader's Execute, hardened against hostile notebooks.
+"""How autograde runs a notebook: nbgrader's Execute, with the verdicts computed outside it.
 
 The course config (labs/nbgrader_config.py) puts `GuardedExecute` in place of nbgrader's Execute
 in autograde's pipeline only, so `nbgrader validate` and students' own kernels are unchanged.
-On top of nbgrader's Execute it:
-- starts kernels through `LimitedKernelManager`: the sandbox launcher of autograder.limits, and
-  unix-socket transport (the kernel has no network, not even loopback);
-- keeps at most `output_limit_mb` of output per cell (100 MB of prints must not reach the
-  feedback or the memory of the grader) without ever dropping an error or the last stderr;
+It runs the student's cells, in order, in a sandboxed kernel (`LimitedKernelManager`: the
+launcher of autograder.limits, unix sockets, no network), and when it reaches a test cell it
+does not run the cell's code: it runs the lab's grader-side hidden test for that cell
+(labs/hidden/<lab>.py, autograder.grader), here, in the grader's process. The test asks the
+kernel for plain data (values, or the results of calling the student's functions with plain
+arguments) through `KernelLink`, and the cell's outputs, which nbgrader scores, are written from
+its verdict. Nothing the notebook does can change the test's code or what it compares with.
+
+Limits a classroom needs, each ending as that student's one-line message:
+- a wall-clock budget for the whole notebook (`notebook_seconds`) as well as nbgrader's per-cell
+  timeout, and a cap on code cells (`max_code_cells`);
+- output kept per cell (`output_limit_mb`) and per notebook (`notebook_output_limit_mb`), errors
+  included (their text is capped at `error_limit_kb`), and no message from the kernel larger than
+  `LimitedKernelClient.max_message_mb` ever received;
 - when the kernel dies (os._exit, a crash, the CPU limit) or will not stop after a cell's time
-  limit (a loop that swallows KeyboardInterrupt), stops it and marks every later code cell
-  "not run": a test cell with no output would otherwise get full marks;
-- after the last cell, runs a probe in the same kernel: a failing assertion must still reach
-  the grader, the checks the tests imported must still be the library's own, and each known
-  checking helper must still fail a wrong answer. A notebook that changed any of that (IPython
-  event hooks, input transformers, monkeypatched numpy.testing...) scores 0 on every test cell.
+  limit (a loop that swallows KeyboardInterrupt), it is stopped and every later code cell is
+  marked "not run": a test cell with no output would otherwise get full marks.
 """
 
 from __future__ import annotations
@@ -30,26 +35,29 @@ from queue import Empty
 from time import monotonic
 from typing import Any
 
+import zmq
+import zmq.asyncio
+from jupyter_client.asynchronous.client import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import DeadKernelError
 from nbclient.util import ensure_async, run_sync
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_output
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
-from traitlets import Bool, Float, Integer, List, Unicode
+from traitlets import Bool, DottedObjectName, Float, Integer, List, Type, Unicode
 
 from autograder import isolation
 from autograder.grader import kernel_side, registry, verdict
+from autograder.grader.registry import is_test_cell
 from autograder.grader.source import SubmittedSource
 from autograder.grader.submission import BoundaryError, Submission, reply_of
 from autograder.integrity import repair
 from autograder.limits import EXIT, REPORT, UID_BASE, Limits
-from autograder.screen import locked_imports
 
-PROBE_MARK = "autograder-probe"
 TRUNCATED = "[autograder: output truncated after {mb:g} MB]"
 NOTEBOOK_TRUNCATED = "[autograder: output truncated: the notebook's output reached {mb:g} MB]"
-STOPPED_ERRORS = {"KernelDied", "KernelStuck", "NotRun", "GradingIntegrityError"}
+LIMIT_ERROR = "NotebookLimit"  # a limit of the whole notebook was reached at this cell
+STOPPED_ERRORS = {"KernelDied", "KernelStuck", "NotRun", LIMIT_ERROR}
 
 
 def error_output(name: str, message: str) -> NotebookNode:
@@ -59,8 +67,31 @@ def error_output(name: str, message: str) -> NotebookNode:
     return output
 
 
+class LimitedKernelClient(AsyncKernelClient):
+    """A client that refuses oversized messages from the kernel (ZMQ_MAXMSGSIZE).
+
+    ZeroMQ receives a message whole before anyone can look at it: a notebook that raises errors
+    with 100 MB messages would otherwise cost the grader that much memory per message, however
+    little of it is kept. A larger message makes ZeroMQ drop the connection (it reconnects), so
+    that output is lost and the cell ends as the student's own failure.
+    """
+
+    max_message_mb = Integer(96, help="largest message accepted from a grading kernel").tag(
+        config=True
+    )
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # On the context (the kernel manager's, shared): it applies to every socket the context
+        # creates afterwards, and the client's channels are created when they start.
+        self.context.setsockopt(zmq.MAXMSGSIZE, self.max_message_mb * 1024 * 1024)
+
+
 class LimitedKernelManager(AsyncKernelManager):
     """A kernel started by the sandbox launcher, talking over unix sockets in a private folder."""
+
+    client_class = DottedObjectName("autograder.execution.LimitedKernelClient")
+    client_factory = Type(LimitedKernelClient, klass=AsyncKernelClient)
 
     cpu_seconds = Integer(Limits.cpu_seconds, help="CPU seconds per kernel").tag(config=True)
     memory_mb = Integer(Limits.memory_mb, help="address space per process (MB)").tag(config=True)
@@ -70,6 +101,20 @@ class LimitedKernelManager(AsyncKernelManager):
     processes = Integer(Limits.processes, help="tasks (processes+threads)").tag(config=True)
     isolate = Bool(True, help="namespaces, private file view, own uid").tag(config=True)
     read_only_paths = List(Unicode(), help="more paths a kernel may read").tag(config=True)
+
+    # Whose submission the kernel runs, from nbgrader's record (GuardedExecute sets it): the
+    # notebook's own seeds come from labkit.student, which reads LABKIT_STUDENT_ID first.
+    student_id = Unicode("")
+
+    async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
+        env = dict(kw.pop("env", None) or os.environ)
+        env.pop("LABKIT_STUDENT_ID", None)  # never the grader's own, or a passed-through one
+        if self.student_id:
+            env["LABKIT_STUDENT_ID"] = self.student_id
+        result: tuple[list[str], dict[str, Any]] = await super()._async_pre_start_kernel(
+            env=env, **kw
+        )
+        return result
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -91,7 +136,14 @@ class LimitedKernelManager(AsyncKernelManager):
         if os.name != "posix":  # no setrlimit: the kernel runs as nbgrader would start it
             return command
         course = self.config.get("CourseDirectory", {}).get("root") or os.getcwd()
-        launcher = [sys.executable, "-m", "autograder.limits", f"--private-dir={self.private_dir}"]
+        # -P: the launcher starts in the submission folder and must not import from it.
+        launcher = [
+            sys.executable,
+            "-P",
+            "-m",
+            "autograder.limits",
+            f"--private-dir={self.private_dir}",
+        ]
         launcher += [f"--course-root={course}", *self.limits.arguments()]
         launcher += [f"--read-only={path}" for path in self.read_only_paths]
         return [*launcher, "--", *command]
@@ -139,90 +191,10 @@ class LimitedKernelManager(AsyncKernelManager):
     cleanup_resources = _async_cleanup_resources
 
 
-def probe_source(bindings: list[tuple[str, str, str | None]], nonce: str) -> str:
-    """Code that must end in AssertionError('<nonce>|<problems>'), run after the last cell."""
-    return PROBE_TEMPLATE.replace("NONCE", nonce).replace("BINDINGS", repr(bindings))
-
-
-PROBE_TEMPLATE = """
-def _probe_NONCE(bindings):
-    import builtins, math, sys
-    problems, space = [], globals()
-    def must_fail(label, call):
-        try:
-            call()
-        except AssertionError:
-            return
-        except Exception as error:
-            problems.append(f"{label} raised {type(error).__name__} on a wrong answer")
-            return
-        problems.append(f"{label} accepted a wrong answer")
-    def from_notebook(value):
-        return getattr(value, "__module__", None) == "__main__"
-    for name, module, attr in bindings:
-        # Unbound is no gain: deleted, or never bound because its cell raised before the import
-        # ran (a wrong answer checked above it). Only a name bound to something else is.
-        if name not in space:
-            continue
-        mod = sys.modules.get(module)
-        want = mod if attr is None else getattr(mod, attr, None)
-        if mod is None or space[name] is not want:
-            problems.append(f"{name} is no longer {module}{'.' + attr if attr else ''}")
-    for module in ("builtins", "math", "labkit.checks", "numpy.testing", "pandas.testing"):
-        found = sys.modules.get(module)
-        for name, value in (list(vars(found).items()) if found else []):
-            if from_notebook(value):
-                problems.append(f"{module}.{name} was replaced by notebook code")
-    checks = sys.modules.get("labkit.checks")
-    if checks is not None:
-        must_fail("check", lambda: checks.check(False, "p", expected="a", found="b", hint="c"))
-        must_fail("check_close", lambda: checks.check_close(0.0, 1.0, "p", hint="c"))
-        must_fail("check_all_close", lambda: checks.check_all_close([0.0], [1.0], "p", hint="c"))
-        must_fail("check_type", lambda: checks.check_type(1, str, "p", "c"))
-        must_fail("check_raises", lambda: checks.check_raises(lambda: None, ValueError, "p", "c"))
-    nt = sys.modules.get("numpy.testing")
-    if nt is not None:
-        must_fail("numpy.testing.assert_allclose", lambda: nt.assert_allclose(0.0, 1.0))
-        must_fail("numpy.testing.assert_array_equal", lambda: nt.assert_array_equal([0], [1]))
-        must_fail("numpy.testing.assert_equal", lambda: nt.assert_equal(0, 1))
-        must_fail("numpy.testing.assert_almost_equal", lambda: nt.assert_almost_equal(0.0, 1.0))
-    pt, pd = sys.modules.get("pandas.testing"), sys.modules.get("pandas")
-    if pt is not None and pd is not None:
-        must_fail("pandas.testing.assert_frame_equal",
-                  lambda: pt.assert_frame_equal(pd.DataFrame({"a": [0]}), pd.DataFrame({"a": [1]})))
-        must_fail("pandas.testing.assert_series_equal",
-                  lambda: pt.assert_series_equal(pd.Series([0]), pd.Series([1])))
-    def bare():
-        assert 0 == 1
-    must_fail("assert", bare)
-    if math.isclose(0.0, 1.0) or isinstance(1, str) or abs(-2) != 2 or len([1]) != 1:
-        problems.append("built-in functions give wrong answers")
-    return problems
-try:
-    raise AssertionError("NONCE|" + "|".join(_probe_NONCE(BINDINGS)))
-finally:
-    del _probe_NONCE
-"""
-
-
-def probe_verdict(cell: NotebookNode, nonce: str) -> str | None:
-    """None when the probe's failure reached the grader unchanged, else what was tampered with."""
-    for output in cell.get("outputs", []):
-        if output.get("output_type") == "error" and output.get("ename") == "AssertionError":
-            value = str(output.get("evalue", ""))
-            if value.startswith(nonce + "|"):
-                problems = [p for p in value.split("|")[1:] if p]
-                return "; ".join(problems[:3]) or None
-    return "a failing check no longer reaches the grader (an IPython hook, transformer or handler)"
-
-
 class GuardedExecute(Execute):  # type: ignore[misc]
     output_limit_mb = Float(1.0, help="output kept per cell (MB)").tag(config=True)
     stuck_grace_seconds = Float(
         3.0, help="after a timeout, how long an interrupted kernel has to answer"
-    ).tag(config=True)
-    check_integrity = Bool(
-        True, help="labs without grader-side tests: run the tampering probe after the last cell"
     ).tag(config=True)
     notebook_seconds = Float(600.0, help="wall-clock seconds for the whole notebook").tag(
         config=True
@@ -236,7 +208,9 @@ class GuardedExecute(Execute):  # type: ignore[misc]
     error_limit_kb = Float(16.0, help="text kept of one error's message and traceback (KB)").tag(
         config=True
     )
-    transfer_limit_mb = Float(64.0, help="plain data one grader request may bring back (MB)").tag(
+    # JSON costs the grader many times its size to parse: a small limit keeps a hostile reply
+    # from costing a grading process more than a few hundred MB.
+    transfer_limit_mb = Float(32.0, help="plain data one grader request may bring back (MB)").tag(
         config=True
     )
 
@@ -249,6 +223,9 @@ class GuardedExecute(Execute):  # type: ignore[misc]
         self._total = 0
         self._started = monotonic()
         self._code_cells = 0
+        self._lab = ""
+        # The lab's hidden tests, found by the assignment nbgrader is grading. A lab without
+        # them has no grader for its test cells (course check says so): those score 0.
         self._hidden: registry.LabTests | None = None
         self._source: SubmittedSource | None = None
         self._student = ""
@@ -262,65 +239,35 @@ class GuardedExecute(Execute):  # type: ignore[misc]
         self._total, self._started, self._code_cells = 0, monotonic(), 0
         info = (resources or {}).get("nbgrader", {})
         course = self.config.get("CourseDirectory", {}).get("root") or os.getcwd()
-        self._hidden = registry.load(Path(course), str(info.get("assignment", "")))
+        self._lab = str(info.get("assignment", ""))
+        self._hidden = registry.load(Path(course), self._lab)
         self._student = str(info.get("student", ""))
-        self._source = SubmittedSource.of_notebook(nb) if self._hidden else None
-        nonce = secrets.token_hex(8)
-        probe: NotebookNode | None = None
-        ran: list[NotebookNode] = []
-        if self.check_integrity and self._hidden is None:
-            source = probe_source(locked_imports(nb), nonce)
-            probe = new_code_cell(source, metadata={PROBE_MARK: True})
-            nb.cells.append(probe)
-        try:
-            nb, resources = super().preprocess(nb, resources, km)
-        finally:
-            if probe is not None:
-                ran = [c for c in nb.cells if c.get("metadata", {}).get(PROBE_MARK)]
-                nb.cells = [c for c in nb.cells if not c.get("metadata", {}).get(PROBE_MARK)]
-        ended_in_probe = bool(ran) and any(
-            o.get("ename") in ("KernelDied", "KernelStuck") for o in ran[0].get("outputs", [])
-        )
-        if probe is not None and (self._stopped is None or ended_in_probe):
-            # A kernel that dies or hangs just when the probe runs (a timer, say) hides nothing.
-            verdict = (
-                "the kernel stopped during the integrity check after the last cell"
-                if ended_in_probe or not ran
-                else probe_verdict(ran[0], nonce)
-            )
-            if verdict:
-                self.log.warning("Tampering detected: %s", verdict)
-                message = f"tampering detected: {verdict}; every test scores 0"
-                for cell in nb.cells:
-                    if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade"):
-                        cell.outputs.append(error_output("GradingIntegrityError", message))
+        self._source = SubmittedSource.of_notebook(nb)
+        nb, resources = super().preprocess(nb, resources, km)
         return nb, resources
 
     def preprocess_cell(
         self, cell: NotebookNode, resources: Any, index: int
     ) -> tuple[NotebookNode, Any]:
         self._check_assign_resources(resources)
-        if self._stopped is None and self._notebook_time_left() <= 0:
-            self._stopped = (
-                f"not run: the notebook used its {self.notebook_seconds:g} s of wall-clock time "
-                "for the whole notebook"
-            )
-        if self._stopped is None and cell.cell_type == "code" and cell.source.strip():
+        code = cell.cell_type == "code" and bool(cell.source.strip())
+        if self._stopped is None and code and self._notebook_time_left() <= 0:
+            self._limit_reached(cell, self._budget_message())
+            return cell, resources
+        if self._stopped is None and code:
             self._code_cells += 1
             if self._code_cells > self.max_code_cells:
-                self._stopped = (
-                    f"not run: the notebook has more than {self.max_code_cells} code cells "
-                    "(the limit for grading); remove the cells you added to explore"
+                self._limit_reached(
+                    cell,
+                    f"the notebook has more than {self.max_code_cells} code cells (the limit for "
+                    "grading); remove the cells you added to explore",
                 )
+                return cell, resources
         if self._stopped is not None:
-            if (
-                cell.cell_type == "code"
-                and cell.source.strip()
-                and not cell.metadata.get(PROBE_MARK)
-            ):
+            if cell.cell_type == "code" and cell.source.strip():
                 cell.outputs = [error_output("NotRun", self._stopped)]
             return cell, resources
-        if self._hidden is not None and is_test_cell(cell):
+        if is_test_cell(cell):
             self._grade_here(cell, index)
             self.nb.cells[index] = cell
             return cell, resources
@@ -340,14 +287,38 @@ class GuardedExecute(Execute):  # type: ignore[misc]
             o.get("output_type") == "error" and o.get("ename") == self.error_on_timeout["ename"]
             for o in cell.get("outputs", [])
         )
+        if timed_out and self._notebook_time_left() <= 1:  # cut short by the notebook's budget
+            cell.outputs.append(error_output(LIMIT_ERROR, self._budget_message()))
+            self._stopped = f"not run: {self._budget_message()}"
         if timed_out and not run_sync(self._async_answers)(self.stuck_grace_seconds):
             run_sync(self._async_stop_kernel)()
             message = (
                 "the code kept running after the time limit and an interrupt (it catches "
-                "KeyboardInterrupt?), so the kernel was stopped"
+                "KeyboardInterrupt?), or sent an output too large to receive "
+                f"(over {self._max_message_mb()} MB), so the kernel was stopped"
             )
             cell.outputs.append(error_output("KernelStuck", message))
             self._stopped = "not run: the kernel was stopped at an earlier cell that did not end"
+
+    def create_kernel_manager(self) -> Any:
+        manager = super().create_kernel_manager()
+        if isinstance(manager, LimitedKernelManager):
+            manager.student_id = self._student
+        return manager
+
+    def _max_message_mb(self) -> int:
+        return int(
+            getattr(self.kc, "max_message_mb", LimitedKernelClient.max_message_mb.default_value)
+        )
+
+    def _budget_message(self) -> str:
+        return f"the notebook used its {self.notebook_seconds:g} s of wall-clock time for the whole notebook"  # fmt: skip
+
+    def _limit_reached(self, cell: NotebookNode, why: str) -> None:
+        """A notebook-wide limit: this cell says which (the student's message), later ones
+        say "not run"."""
+        cell.outputs = [error_output(LIMIT_ERROR, why)]
+        self._stopped = f"not run: {why}"
 
     def _notebook_time_left(self) -> float:
         return self.notebook_seconds - (monotonic() - self._started)
@@ -361,26 +332,26 @@ class GuardedExecute(Execute):  # type: ignore[misc]
     # -- grader-side hidden tests ----------------------------------------------------------
     def _grade_here(self, cell: NotebookNode, index: int) -> None:
         """The verdict of a test cell, computed here from what the kernel hands over."""
-        assert self._hidden is not None and self._source is not None
+        assert self._source is not None
         grade_id = cell.metadata["nbgrader"].get("grade_id", "")
-        test = self._hidden.tests.get(grade_id)
+        test = self._hidden.tests.get(grade_id) if self._hidden else None
         cell.outputs = []
         cell.execution_count = None
         if test is None:
             message = (
                 f"the course has no grader-side test for {grade_id!r} "
-                f"({self._hidden.path.name}); instructor: run `course check`"
+                f"(hidden/{self._lab}.py); instructor: run `course check`"
             )
             cell.outputs = [error_output("NotGraded", message)]
             return
         link = KernelLink(self, index)
         course = Path(self.config.get("CourseDirectory", {}).get("root") or os.getcwd())
         submission = Submission(
-            lab=self._hidden.lab,
+            lab=self._lab,
             student=self._student,
             kernel=link,
             source=self._source,
-            lab_folder=course / "source" / self._hidden.lab,
+            lab_folder=course / "source" / self._lab,
         )
         cell.outputs = verdict.run(test, submission, self.log)
         if link.stopped:
@@ -495,11 +466,6 @@ def clip(text: str, room: int) -> str:
     return text[: max(0, room)] + f"... [autograder: {len(text) - room} more characters cut]"
 
 
-def is_test_cell(cell: NotebookNode) -> bool:
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return bool(cell.get("cell_type") == "code" and meta.get("grade") and not meta.get("solution"))
-
-
 class KernelLink:
     """The grader's requests, run in the student's kernel as cells that are never kept."""
 
@@ -529,11 +495,16 @@ class KernelLink:
                 if name == self.executor.error_on_timeout["ename"]:
                     raise BoundaryError("your code did not finish within the time limit of a cell")
                 raise BoundaryError(f"the grader's request could not run ({name}: {value})")
-        for output in answers:
-            reply = reply_of(str(output.get("data", {}).get(kernel_side.MIME, "")))
-            if reply.get("nonce") == nonce:
-                return reply
-        raise BoundaryError("the kernel did not answer the grader's request")
+        replies = [reply_of(str(o.get("data", {}).get(kernel_side.MIME, ""))) for o in answers]
+        mine = [r for r in replies if r.get("nonce") == nonce]
+        if len(mine) > 1:  # something in the kernel answered besides the grader's code
+            raise BoundaryError("the kernel answered the grader's request more than once")
+        if not mine:
+            raise BoundaryError(
+                "the kernel did not answer the grader's request (its output channel was closed "
+                "by an output too large to receive, or code took over the notebook's display)"
+            )
+        return mine[0]
 
 
 KERNEL_SIDE = Path(kernel_side.__file__).read_text(encoding="utf-8")

@@ -23,6 +23,11 @@ NBGRADER_COLUMNS = [
 CANVAS_LEADING = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 
 
+def _blank(score: object) -> object:
+    """A lab not submitted is an empty cell (Canvas then leaves the grade alone), never 0."""
+    return "" if score is None else score
+
+
 def export(course: Course, fmt: str = "nbgrader", output: Path | None = None) -> Path:
     if fmt not in FORMATS:
         raise CourseError(f"unknown export format {fmt!r}; use one of: {', '.join(FORMATS)}")
@@ -46,7 +51,7 @@ def export(course: Course, fmt: str = "nbgrader", output: Path | None = None) ->
                         r["last_name"],
                         r["first_name"],
                         r["email"],
-                        r["score"],
+                        _blank(r["score"]),
                         r["max_score"],
                     ]
                 )
@@ -58,7 +63,7 @@ def export(course: Course, fmt: str = "nbgrader", output: Path | None = None) ->
             by_student: dict[str, dict[str, object]] = {}
             for r in rows:
                 entry = by_student.setdefault(str(r["student"]), {"row": r})
-                entry[str(r["lab"])] = r["score"]
+                entry[str(r["lab"])] = _blank(r["score"])
             for student, entry in sorted(by_student.items()):
                 first = entry["row"]
                 assert isinstance(first, dict)

@@ -67,7 +67,10 @@ def grades_for(course: Course, lab: str, student: str) -> StudentGrades | None:
 
 
 def all_scores(course: Course) -> list[dict[str, object]]:
-    """One row per (student, lab) with total and maximum scores, for export."""
+    """One row per (student, lab) with total and maximum scores, for export.
+
+    A lab the student has not submitted has no score (None), not 0: a gradebook must tell
+    "not handed in" from "handed in and scored 0"."""
     rows: list[dict[str, object]] = []
     with Gradebook(course.gradebook_url) as gradebook:
         labs = [a.name for a in gradebook.assignments]
@@ -75,11 +78,11 @@ def all_scores(course: Course) -> list[dict[str, object]]:
             for lab in labs:
                 try:
                     submission = gradebook.find_submission(lab, student.id)
-                    score, max_score = float(submission.score), float(submission.max_score)
-                    submitted = True
+                    score: float | None = float(submission.score)
+                    max_score, submitted = float(submission.max_score), True
                 except MissingEntry:
                     assignment = gradebook.find_assignment(lab)
-                    score, max_score, submitted = 0.0, float(assignment.max_score), False
+                    score, max_score, submitted = None, float(assignment.max_score), False
                 rows.append(
                     {
                         "student": student.id,

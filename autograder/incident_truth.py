@@ -8,8 +8,11 @@ holds generate.py (for an installation outside the repository).
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
+import pickle
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -119,14 +122,48 @@ def load_generator() -> ModuleType:
     return module
 
 
-@cache
-def truth(scenario: str) -> IncidentTruth:
-    """The ground truth of a scenario (computed once per process: about a second)."""
-    generator = load_generator()
+def cache_folder() -> Path:
+    """Where computed truths are kept between processes ($COURSE_CACHE_DIR, else ~/.cache)."""
+    folder = os.environ.get("COURSE_CACHE_DIR")
+    base = Path(folder) if folder else Path.home() / ".cache" / "ai-literacy-course"
+    return base / "incident-truth"
+
+
+def _cached_raw(scenario: str) -> dict[str, Any]:
+    """The generator's ground truth, computed once per generator version and kept on disk.
+
+    Recomputing it re-simulates the whole scenario (seconds, and far more on a busy grading
+    machine), and every grading worker needs it; the file is keyed by a hash of the generator's
+    code, so a changed generator is never answered from an old file. It lives in the grader's
+    own cache folder, which grading kernels (sandboxed, another user) cannot write.
+    """
+    sources = sorted(generator_path().parent.glob("*.py"))
+    key = hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()[:16]
+    path = cache_folder() / f"{re.sub(r'[^a-z0-9]', '_', scenario)}-{key}.pickle"
+    try:
+        raw: dict[str, Any] = pickle.loads(path.read_bytes())
+        return raw
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        pass
+    generator = load_generator()  # importing it alone takes seconds: only on a miss
     if scenario not in generator.scenarios():
         known = ", ".join(generator.scenarios())
         raise IncidentTruthError(f"unknown incident scenario {scenario!r}; known: {known}")
-    raw: dict[str, Any] = generator.ground_truth(scenario)
+    raw = generator.ground_truth(scenario)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.part")
+        partial.write_bytes(pickle.dumps(raw))
+        partial.replace(path)
+    except OSError:  # a read-only home: compute it again next time
+        pass
+    return raw
+
+
+@cache
+def truth(scenario: str) -> IncidentTruth:
+    """The ground truth of a scenario (computed once per generator version, then read)."""
+    raw = _cached_raw(scenario)
     return IncidentTruth(
         scenario=raw["scenario"],
         seed=raw["seed"],
@@ -138,3 +175,29 @@ def truth(scenario: str) -> IncidentTruth:
         impact=raw["impact"],
         eval_power=raw["eval_power"],
     )
+
+
+def scenario_in(data_folder: Path) -> str:
+    """The one scenario a lab's data/ folder holds (the one its release ships to students)."""
+    found = (
+        sorted(p.name for p in data_folder.iterdir() if p.is_dir()) if data_folder.is_dir() else []
+    )
+    if len(found) != 1:
+        raise IncidentTruthError(
+            f"{data_folder}: expected the data of exactly one scenario, found {found or 'none'}"
+        )
+    return found[0]
+
+
+@cache
+def _read(path: Path, modified: float, table: str) -> pd.DataFrame:
+    from labkit.incidents import read_table
+
+    return read_table(path, table)
+
+
+def lab_table(data_folder: Path, table: str) -> pd.DataFrame:
+    """A table of the scenario a lab ships, read from the lab's own data/ (cached per process:
+    treat it as read-only)."""
+    path = data_folder / scenario_in(data_folder) / f"{table}.csv.gz"
+    return _read(path, path.stat().st_mtime, table)

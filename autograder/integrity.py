@@ -1,9 +1,13 @@
 """Integrity of a submission: what it changed in the lab, and whether it may be autograded.
 
 Before grading (`refusal`, called by submissions.problem_with): a submission is not autograded
-when autograder.screen finds tampering in its code, or when a .py file or package beside the
-notebook would be imported instead of a real module (`labkit.py`); one message names the file,
-cell and line, for the student and the instructor who reviews it.
+when it holds anything Python could import (modules, packages, compiled extensions, bytecode, .pth files, archives) that the lab
+did not ship: a lab is handed in as its notebook plus the lab's own files (labs/source/<lab>/),
+and other harmless files are only noted. One message names the file, cell and line, for the
+student and the instructor who reviews it. (Grading kernels also never import from their
+folder: autograder.limits starts them with PYTHONSAFEPATH.) Code that reaches for the grading
+machinery (autograder.screen) is noted for the instructor and graded as usual: hidden tests run
+in the grader, where no notebook code reaches.
 
 While grading (`repair`, nbgrader sanitize step autograder.execution.RepairCells, before
 OverwriteCells): cells cleared by DeduplicateIds, or with grade ids the lab does not have
@@ -12,19 +16,17 @@ gradebook where the lab has them: a student never gains by deleting or renaming 
 honest work is still graded.
 
 After grading (`notes`, `explain`): one line for the student about what happened (cells
-restored, time limits, the kernel stopping, truncated output, tampering detected, else the
-first error in their own code).
+restored, time limits, the kernel stopping, truncated output, else the first error in their
+own code).
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import json
-import sys
+import os
 from collections import Counter
 from dataclasses import dataclass
-from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -35,13 +37,20 @@ from autograder.course import Course
 from autograder.screen import cell_label, screen
 
 # -- before grading ----------------------------------------------------------------------------
-# Not the student's extra files: nbgrader's exchange writes the first two into every submission
-# it collects (nbgrader/exchange/default/submit.py); the others are what nbgrader ignores by
-# default (CourseDirectory.ignore) and Jupyter's own.
-NOT_THE_STUDENTS = (
-    "timestamp.txt", "submission_secret.txt",
-    ".ipynb_checkpoints", "__pycache__", "*.pyc", "feedback",
-)  # fmt: skip
+# Not the student's files: nbgrader's exchange writes the first two into every submission it
+# collects (nbgrader/exchange/default/submit.py); Jupyter writes checkpoints (their names start
+# with a dot, so nothing in them can be imported) and nbgrader the feedback.
+NOT_THE_STUDENTS = ("timestamp.txt", "submission_secret.txt", ".ipynb_checkpoints", "feedback")
+# What Python's import system, site or a path entry could load code from, by how names end
+# (extension modules carry tags: name.cpython-311-x86_64-linux-gnu.so, name.abi3.so).
+IMPORTABLE = {
+    ".py": "Python code", ".pyw": "Python code", ".pyc": "Python bytecode",
+    ".pyo": "Python bytecode", ".so": "a compiled extension", ".pyd": "a compiled extension",
+    ".dylib": "a compiled library", ".pth": "a path file", ".egg-link": "a path file",
+    ".zip": "an archive Python imports from", ".whl": "an archive Python imports from",
+    ".egg": "an archive Python imports from", ".pyz": "an archive Python imports from",
+    ".dist-info": "package metadata", ".egg-info": "package metadata",
+}  # fmt: skip
 
 
 @dataclass
@@ -50,11 +59,55 @@ class Review:
     notes: list[str]
 
 
-def _shadowing(name: str) -> bool:
-    module = name[:-3] if name.endswith(".py") else name
-    if not module.isidentifier():
-        return False
-    return module in sys.stdlib_module_names or importlib.util.find_spec(module) is not None
+def importable(name: str) -> str | None:
+    """What kind of code Python could load from a file or folder of this name, or None."""
+    lower = name.lower()
+    for ending, kind in IMPORTABLE.items():
+        if lower.endswith(ending):
+            return kind
+    return None
+
+
+def _kind(path: str) -> str:
+    parts = Path(path).parts
+    found = [kind for kind in map(importable, reversed(parts)) if kind]
+    return found[0] if found else "Python bytecode"  # the rest are in a __pycache__
+
+
+def _lab_files(course: Course, lab: str) -> set[str]:
+    """Paths (relative, with /) of what the lab ships: its source folder, data folders included."""
+    folder = course.source / lab
+    if not folder.is_dir():
+        return set()
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*")}
+
+
+def _students_files(folder: Path, lab_files: set[str]) -> tuple[list[str], list[str]]:
+    """(importable, other) paths in a submission that the lab did not ship, relative to it.
+
+    Importable: any file whose name, or the name of a folder it is in, Python could load code
+    from, and anything in a __pycache__ (an empty one, which Jupyter may leave, is nothing).
+    Other files are listed by their top-level name (a folder of the student's once).
+    """
+    code: list[str] = []
+    other: list[str] = []
+    for root, dirs, files in os.walk(folder):
+        here = Path(root).relative_to(folder)
+        top = here == Path(".")
+        # Names starting with a dot are not identifiers: nothing in them can be imported.
+        dirs[:] = sorted(
+            d for d in dirs if not d.startswith(".") and not (top and d in NOT_THE_STUDENTS)
+        )
+        for name in sorted(files):
+            path = here / name
+            if path.as_posix() in lab_files or (top and name in NOT_THE_STUDENTS):
+                continue
+            if "__pycache__" in path.parts or any(importable(part) for part in path.parts):
+                code.append(path.as_posix())
+            elif path.parts[0] not in other:
+                first = path.parts[0]
+                other.append(path.as_posix() if first in lab_files else first)
+    return code, list(dict.fromkeys(other))
 
 
 def review(course: Course, lab: str, student: str) -> Review:
@@ -72,29 +125,20 @@ def review(course: Course, lab: str, student: str) -> Review:
     )
     if links:  # nbgrader copies what a link points to, reading it as the grader's user
         return Review(f"{shown}/{links[0]}: not autograded: a symbolic link (submit files)", [])
-    lab_files = (
-        {p.name for p in (course.source / lab).iterdir()}
-        if (course.source / lab).is_dir()
-        else set()
-    )
-    extra = sorted(
-        p.name
-        for p in path.parent.iterdir()
-        if p.name not in lab_files and not any(fnmatch(p.name, g) for g in NOT_THE_STUDENTS)
-    )
-    modules = [
-        n
-        for n in extra
-        if (n.endswith(".py") or (path.parent / n / "__init__.py").exists()) and _shadowing(n)
-    ]
-    if modules:
+    code, extra = _students_files(path.parent, _lab_files(course, lab))
+    if code:
+        more = f" (and {len(code) - 1} more such files)" if len(code) > 1 else ""
         return Review(
-            f"{shown}/{modules[0]}: not autograded: it would be imported instead of the module of "
-            "the same name while grading; only the notebook is graded (remove it)",
+            f"{shown}/{code[0]}: not autograded: it would be imported instead of course code "
+            f"while grading ({_kind(code[0])}){more}; a lab is handed in as its "
+            "notebook and the lab's own files only (remove it and resubmit)",
             [],
         )
     if extra:
-        notes.append(f"extra files, not graded: {', '.join(extra)}")
+        shown_extra = ", ".join(extra[:5]) + (
+            f" and {len(extra) - 5} more" if len(extra) > 5 else ""
+        )
+        notes.append(f"extra files, not graded: {shown_extra}")
     ids = Counter(c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells)
     ids.pop(None, None)
     known = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in release.cells}
@@ -117,12 +161,10 @@ def review(course: Course, lab: str, student: str) -> Review:
             notes.append(f"{label}: {', '.join(map(str, names))}")
     findings = screen(nb, release)
     if findings:
+        # Hidden tests run in the grader, outside the notebook's reach, so this code cannot
+        # change a verdict: it is graded like any other, and the instructor is told.
         more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
-        return Review(
-            f"{shown}: not autograded: {findings[0]}{more}; changing how the checks run is not "
-            "allowed (an instructor will review this submission)",
-            notes,
-        )
+        notes.append(f"reaches for the grading machinery: {findings[0]}{more}; graded as usual")
     return Review(None, notes)
 
 
@@ -146,9 +188,9 @@ def notes(course: Course, lab: str, student: str) -> list[str]:
         label = cell_label(cell, index)
         for output in cell.get("outputs", []):
             name, value = output.get("ename"), str(output.get("evalue", ""))
-            if name == "GradingIntegrityError":
-                events.insert(0, value)
-            elif name in ("KernelDied", "KernelStuck"):
+            if name == "NotGraded":
+                events.insert(0, f"cell {label}: {value}")
+            elif name in ("KernelDied", "KernelStuck", "NotebookLimit"):
                 events.append(f"cell {label}: {value}")
             elif name == "CellTimeoutError":
                 events.append(f"cell {label}: timed out")

@@ -19,7 +19,9 @@ What it applies, in order, falling back and recording why when the OS does not a
 3. an unprivileged identity: as root, a uid of its own (1,000,000 + launcher pid), so
    RLIMIT_NPROC counts this kernel alone; in a user namespace, no capabilities;
 4. resource limits (setrlimit): CPU time, address space, file size, processes, no core dumps;
-5. an environment without secrets (an allowlist; names like *KEY*, *TOKEN* are dropped).
+5. an environment without secrets (an allowlist; names like *KEY*, *TOKEN* are dropped), in
+   which Python and IPython never import from the working folder (the submission's copy):
+   PYTHONSAFEPATH=1, no user site folder, only absolute PYTHONPATH entries.
 It writes what it enforced to D/sandbox.json; `python -m autograder.limits --probe` prints the
 same for this machine.
 """
@@ -119,7 +121,18 @@ def kernel_environment(environ: dict[str, str], home: str) -> dict[str, str]:
         OMP_NUM_THREADS="1",
         MKL_NUM_THREADS="1",
         MALLOC_ARENA_MAX="2",
+        # The kernel's folder is the submission's: nothing in it may be imported. Python then
+        # puts neither the working folder nor the script's on sys.path, and IPython (9.x
+        # InteractiveShellApp.init_path) honours the same flag and does not add '' either.
+        PYTHONSAFEPATH="1",
+        PYTHONNOUSERSITE="1",  # nor a site folder in the kernel's (writable) home
     )
+    if "PYTHONPATH" in env:  # an empty or relative entry would mean the working folder again
+        kept = [p for p in env["PYTHONPATH"].split(os.pathsep) if os.path.isabs(p)]
+        if kept:
+            env["PYTHONPATH"] = os.pathsep.join(kept)
+        else:
+            del env["PYTHONPATH"]
     return env
 
 

@@ -1,19 +1,16 @@
 """Instructor-side tooling: the cells and the file of an nbgrader SOURCE notebook.
 
-The lab build scripts (labs/build/*.py) and the fixture lab (autograder.quicklab) write their
-notebooks with these helpers, so that every lab marks its cells for nbgrader the same way. The
-builders are stateless; `source_notebook` checks that grade ids are unique when the cells are
+The fixture lab (autograder.quicklab), `course new`'s template and tests that fabricate labs
+write their cells with these helpers, so that every lab marks its cells for nbgrader the same
+way. The builders are stateless; `source_notebook` checks that grade ids are unique when the cells are
 put together (nbgrader would otherwise merge the grades of two cells).
 """
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
-import nbformat
 from nbformat import NotebookNode, v4
 
 # What `jupyter lab` writes for a new Python notebook: the kernel the released lab runs on.
@@ -108,23 +105,3 @@ def source_notebook(cells: Iterable[NotebookNode], id_prefix: str) -> NotebookNo
     for i, cell in enumerate(notebook.cells):
         cell.id = f"{id_prefix}-{i:02d}"
     return notebook
-
-
-def write_notebook(notebook: NotebookNode, path: Path) -> None:
-    """Validate against the nbformat schema, then write (making the folder)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.validate(notebook)
-    nbformat.write(notebook, path)
-
-
-def copy_scenario_data(datasets: Path, folder: Path, scenario: str, tables: Iterable[str]) -> Path:
-    """<folder>/data/<scenario>/: a byte copy of the tables a lab reads, and no other
-    scenario's files."""
-    data = folder / "data"
-    if data.exists():
-        shutil.rmtree(data)
-    target = data / scenario
-    target.mkdir(parents=True)
-    for table in tables:
-        shutil.copyfile(datasets / scenario / f"{table}.csv.gz", target / f"{table}.csv.gz")
-    return target

@@ -13,6 +13,7 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
+from autograder import labsource
 from autograder.course import DEFAULT_ROOT, Course
 from autograder.grader.registry import HIDDEN_FOLDER
 from autograder.notebook_cells import answer, given, task, tests, text
@@ -65,6 +66,7 @@ def make_course(folder: Path, db_url: str | None = None) -> Course:
     (folder / "source" / LAB).mkdir(parents=True)
     shutil.copy(DEFAULT_ROOT / "nbgrader_config.py", folder / "nbgrader_config.py")
     nbformat.write(notebook(), folder / "source" / LAB / f"{LAB}.ipynb")
+    labsource.sync(labsource.LabFiles(folder / "source" / LAB, LAB), "notebook")
     (folder / HIDDEN_FOLDER).mkdir()
     shutil.copy(
         Path(__file__).with_name("quicklab_hidden.py"), folder / HIDDEN_FOLDER / f"{LAB}.py"

@@ -1,15 +1,15 @@
-"""A static screen for tampering in the code a student controls (autograder.integrity uses it).
+"""A static screen for code that reaches for the grading machinery (autograder.integrity).
 
-A submission is not autograded, with one message naming the cell and line, when code the
-student controls
+It cannot change a verdict (hidden tests run in the grader, outside the kernel), so what it finds
+is a note for the instructor, naming the cell and line, when code the student controls
 - monkeypatches an imported module or object (`np.testing.assert_allclose = ...`, builtins),
 - rebinds a name the lab's set-up cells import or define (`def check_close(...)`), or
   AssertionError,
 - reaches for the machinery: get_ipython() (event hooks, input transformers), globals(),
   exec/eval, sys.modules, frames, __code__ and friends, or IPython magics that load code.
-The rules are few and narrow, so that honest code passes (the real labs' solutions are tested):
-obfuscated code gets past them, and autograder.execution's runtime probe then catches what it
-does. Locked cells are not screened: nbgrader puts their original source back before they run.
+The rules are few and narrow, so that honest code stays unremarked (the real labs' solutions are
+tested), and obfuscated code gets past them: the note is a pointer for a person, not a defence.
+Locked cells are not screened: nbgrader puts their original source back before they run.
 """
 
 from __future__ import annotations
@@ -76,18 +76,6 @@ def _bindings(tree: ast.Module) -> list[tuple[str, str, str | None]]:
                 (a.asname or a.name, node.module, a.name) for a in node.names if a.name != "*"
             ]
     return found
-
-
-def locked_imports(nb: NotebookNode) -> list[tuple[str, str, str | None]]:
-    """(name, module, attribute) for the imports of the lab's locked set-up cells (locked and not
-    tests: a test's own helper imports may be deleted or rebound by the test itself)."""
-    found: dict[str, tuple[str, str, str | None]] = {}
-    for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type == "code" and meta.get("locked") and not meta.get("grade"):
-            tree = _tree(cell.source)
-            found.update((b[0], b) for b in (_bindings(tree) if tree else []))
-    return list(found.values())
 
 
 def _root(node: ast.expr) -> tuple[str | None, list[str]]:

@@ -98,6 +98,7 @@ class Worker:
         )
         self.ready = False
         self.student: str | None = None
+        self.since = 0.0  # when it was handed its current student (time.monotonic)
 
     @property
     def stdout(self) -> IO[str]:
@@ -166,9 +167,13 @@ class WorkerPool:
         size: int,
         timeout: float | None = None,
         feedback: bool = True,
+        deadline: float | None = None,
     ) -> None:
         self.course, self.lab, self.size = course, lab, max(1, size)
         self.timeout, self.feedback = timeout, feedback
+        # The watchdog: a worker still busy with one student after this long is killed, and
+        # that student alone is "not graded" (a notebook's own limits should end it long before).
+        self.deadline = deadline if deadline is not None else default_deadline(course)
         self.workers: list[Worker] = []
         self.selector = selectors.DefaultSelector()
         self.failed_starts = 0
@@ -224,10 +229,24 @@ class WorkerPool:
                 if worker.ready and worker.student is None and pending:
                     student = pending.popleft()
                     attempts[student] += 1
-                    worker.student = student
+                    worker.student, worker.since = student, time.monotonic()
                     worker.send({"student": student})  # a dead worker shows up as EOF below
-            for key, _ in self.selector.select():
+            busy = [w.since + self.deadline - time.monotonic() for w in self.workers if w.student]
+            events = self.selector.select(max(0.0, min(busy)) + 0.1 if busy else None)
+            for worker in self._overdue():
+                hung = str(worker.student)
+                self._stop(worker)
+                outcome = Outcome(hung, False, attempts=attempts[hung])
+                outcome.message = (
+                    f"not graded: grading it took more than {self.deadline:g} s, so its worker "
+                    "was stopped (the notebook's own time limits did not end it)"
+                )
+                results[hung] = outcome
+                on_done(outcome)
+            for key, _ in events:
                 worker = key.data
+                if worker not in self.workers:  # stopped by the watchdog just now
+                    continue
                 answer = worker.receive()
                 if answer is None:
                     student, why = worker.student, self._replace(worker)
@@ -255,6 +274,19 @@ class WorkerPool:
                 on_done(outcome)
         return {student: results[student] for student in students}
 
+    def _overdue(self) -> list[Worker]:
+        now = time.monotonic()
+        return [w for w in self.workers if w.student and now - w.since > self.deadline]
+
+    def _stop(self, worker: Worker) -> None:
+        """Kill a hung worker (its kernels die with it) and start another in its place."""
+        self._remove(worker)
+        with contextlib.suppress(OSError):
+            worker.process.kill()
+        worker.close()
+        self.restarts += 1
+        self._start()
+
     def export(self, path: Path) -> Path:
         """Write the nbgrader-format CSV through a worker, which has nbgrader imported already."""
         for _ in range(2):
@@ -274,6 +306,12 @@ class WorkerPool:
                 raise CourseError(str(answer["error"]))
             return Path(answer["exported"])
         raise CourseError(f"{path}: the grading worker died while exporting grades")
+
+
+def default_deadline(course: Course) -> float:
+    """The notebook's wall-clock limit (course config) plus room for start-up and feedback."""
+    notebook = course.setting("GuardedExecute", "notebook_seconds", 600.0)
+    return float(notebook) + 120.0
 
 
 # -- the worker's side ------------------------------------------------------------------------

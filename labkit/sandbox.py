@@ -72,8 +72,12 @@ class TestOutcome:
         """Every test ran and passed, and nothing went wrong around them."""
         return self.error is None and self.total > 0 and self.passed == self.total
 
-    def summary(self) -> str:
-        """A few lines like a test runner's last lines, for people and for the agent."""
+    def summary(self, timed: bool = False) -> str:
+        """A few lines like a test runner's last lines, for people and for the agent.
+
+        Without the wall-clock time unless `timed`: the agent hands this text to the model, and
+        a duration in it would make a seeded run's tokens differ from one process to the next.
+        """
         lines = [f"FAILED {failure}" for failure in self.failures]
         if self.error is not None:
             lines.append(f"ERROR {self.error}")
@@ -86,7 +90,8 @@ class TestOutcome:
             counts.append(f"{not_run} not run")
         if self.error is not None:
             counts.append("1 error")
-        lines.append(f"{', '.join(counts)} of {self.total} in {self.duration_s:.2f}s")
+        took = f" in {self.duration_s:.2f}s" if timed else ""
+        lines.append(f"{', '.join(counts)} of {self.total}{took}")
         return "\n".join(lines)
 
 

@@ -12,8 +12,16 @@ from the kernel, and so no code of the student's, ever runs in the grader.
 
 Plain data on the wire (JSON): None, bool, int, float (NaN and infinities allowed), str, lists,
 dicts with string keys, and tagged objects {"$": kind, ...}: tuple, dict (any keys, as items),
-set, ndarray (dtype, shape, flat data), datetime64 arrays as ISO text, DataFrame, Series,
-Index, Timestamp, Timedelta, date, datetime, and `unsupported` (only a type's name travels).
+set, frozenset, ndarray (dtype, shape, flat data: numbers, or text, or encoded objects),
+datetime64 and timedelta64 (unit, shape, integer counts in that unit, None for NaT; a time zone
+for a tz-aware pandas column), Categorical (categories, codes, ordered), DataFrame, Series,
+Index, RangeIndex, MultiIndex, Timestamp, Timedelta, NaT, NA, date, datetime, timedelta, and
+`unsupported` (only a type's name travels).
+
+Deliberate limits: numpy scalars travel as the Python value they hold (np.float32(1.5) comes
+back as 1.5: equal, not the same type); a datetime's zoneinfo zone travels as its UTC offset
+(an aware datetime compares by instant, so equality holds); complex, bytes and structured
+arrays, and objects of any other type, are `unsupported`.
 """
 
 from __future__ import annotations
@@ -54,104 +62,135 @@ def encode(value: Any, budget: list[int], depth: int = 0) -> Any:
         encoded = [encode(v, budget, depth + 1) for v in items]
         if kind is list:
             return encoded
-        return {"$": "tuple" if kind is tuple else "set", "items": encoded}
-    if kind is dict:
-        if all(type(k) is str for k in value):
-            return {k: encode(v, budget, depth + 1) for k, v in value.items()}
-        pairs = [
-            [encode(k, budget, depth + 1), encode(v, budget, depth + 1)] for k, v in value.items()
-        ]
+        return {"$": kind.__name__, "items": encoded}
+    if issubclass(kind, dict):
+        # OrderedDict, defaultdict, Counter: their stored items, read with dict's own method
+        # (never an override), travel as a plain dictionary.
+        stored = list(dict.items(value))
+        if all(type(k) is str for k, _ in stored):
+            return {k: encode(v, budget, depth + 1) for k, v in stored}
+        pairs = [[encode(k, budget, depth + 1), encode(v, budget, depth + 1)] for k, v in stored]
         return {"$": "dict", "items": pairs}
+    if kind is not list and issubclass(kind, list):  # a list subclass: its stored items
+        return [encode(v, budget, depth + 1) for v in list.__iter__(value)]
     if kind in (datetime.datetime, datetime.date):
         return {"$": kind.__name__, "iso": value.isoformat()}
-    if kind is datetime.timedelta:
-        return {"$": "timedelta", "seconds": value.total_seconds()}
+    if kind is datetime.timedelta:  # whole parts: total_seconds() loses microseconds
+        return {"$": "timedelta", "days": value.days, "seconds": value.seconds, "us": value.microseconds}  # fmt: skip
     np = sys.modules.get("numpy")
     if np is not None:
         if isinstance(value, np.generic) and type(value).__module__ == "numpy":
             if value.dtype.kind in NUMERIC_KINDS or value.dtype.kind in "US":
                 return value.item()
-            if value.dtype.kind == "M":
-                return {"$": "datetime64", "iso": str(value)}
+            if value.dtype.kind in "Mm":
+                return {**_array(np.asarray(value), budget, depth, np), "scalar": True}
         if kind is np.ndarray:
             return _array(value, budget, depth, np)
     pd = sys.modules.get("pandas")
     if pd is not None:
         if kind is pd.DataFrame:
-            columns = [encode(c, budget, depth + 1) for c in value.columns]
-            data = [
-                _array(value.iloc[:, i].to_numpy(), budget, depth, np)
-                for i in range(value.shape[1])
-            ]
-            index = encode(value.index, budget, depth + 1)
-            dtypes = [str(t) for t in value.dtypes]
             return {
                 "$": "DataFrame",
-                "columns": columns,
-                "data": data,
-                "index": index,
-                "dtypes": dtypes,
+                "columns": encode(value.columns, budget, depth + 1),
+                "data": [
+                    _values(value.iloc[:, i], budget, depth, np, pd) for i in range(value.shape[1])
+                ],
+                "index": encode(value.index, budget, depth + 1),
+                "dtypes": [str(t) for t in value.dtypes],
             }
         if kind is pd.Series:
             return {
                 "$": "Series",
                 "name": encode(value.name, budget, depth + 1),
-                "data": _array(value.to_numpy(), budget, depth, np),
+                "data": _values(value, budget, depth, np, pd),
                 "index": encode(value.index, budget, depth + 1),
                 "dtype": str(value.dtype),
             }
         if isinstance(value, pd.Index) and type(value).__module__.startswith("pandas"):
-            if isinstance(value, pd.RangeIndex):
-                return {
-                    "$": "RangeIndex",
-                    "start": value.start,
-                    "stop": value.stop,
-                    "step": value.step,
-                }
             names = [encode(n, budget, depth + 1) for n in value.names]
+            if isinstance(value, pd.RangeIndex):
+                budget[0] -= len(value)  # it is short to send, not to use
+                if budget[0] < 0:
+                    raise TooLarge
+                return {"$": "RangeIndex", "start": value.start, "stop": value.stop, "step": value.step, "names": names}  # fmt: skip
             if isinstance(value, pd.MultiIndex):
                 levels = [
-                    _array(value.get_level_values(i).to_numpy(), budget, depth, np)
+                    _values(value.get_level_values(i), budget, depth, np, pd)
                     for i in range(value.nlevels)
                 ]
                 return {"$": "MultiIndex", "levels": levels, "names": names}
-            return {
-                "$": "Index",
-                "data": _array(value.to_numpy(), budget, depth, np),
-                "names": names,
-            }
+            index: dict[str, Any] = {"$": "Index", "data": _values(value, budget, depth, np, pd), "names": names, "dtype": str(value.dtype)}  # fmt: skip
+            freq = getattr(value, "freqstr", None)
+            if isinstance(freq, str):
+                index["freq"] = freq
+            return index
+        if kind is pd.Categorical:
+            return _values(pd.Series(value), budget, depth, np, pd)
         if kind is pd.Timestamp:
-            return {"$": "Timestamp", "iso": value.isoformat()}
-        if kind is pd.Timedelta:
-            return {"$": "timedelta", "seconds": value.total_seconds()}
+            return {"$": "Timestamp", "iso": value.isoformat(), "unit": value.unit, "tz": _zone(value.tz)}  # fmt: skip
+        if kind is pd.Timedelta and np is not None:
+            return {**_array(np.asarray(value.to_timedelta64()), budget, depth, np), "$": "Timedelta"}  # fmt: skip
         if value is pd.NaT:
             return {"$": "NaT"}
+        if value is pd.NA:
+            return {"$": "NA"}
     return {"$": "unsupported", "type": f"{kind.__module__}.{kind.__qualname__}"}
+
+
+def _zone(tz: Any) -> Any:
+    """A time zone as its name (Europe/Paris), else as its fixed offset in seconds."""
+    if tz is None:
+        return None
+    name = getattr(tz, "key", None) or getattr(tz, "zone", None)
+    if isinstance(name, str):
+        return name
+    offset = tz.utcoffset(None)
+    return None if offset is None else {"offset": offset.total_seconds()}
+
+
+def _values(value: Any, budget: list[int], depth: int, np: Any, pd: Any) -> Any:
+    """The values of a Series or an Index (a table's column, a level), with their dtype kept."""
+    dtype = value.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        codes = np.asarray(value.array.codes)
+        return {
+            "$": "Categorical",
+            "categories": _values(dtype.categories, budget, depth, np, pd),
+            "codes": _array(codes, budget, depth, np),
+            "ordered": bool(dtype.ordered),
+        }
+    if isinstance(dtype, pd.DatetimeTZDtype):
+        utc = pd.DatetimeIndex(value).tz_convert(None).to_numpy()
+        return {**_array(utc, budget, depth, np), "tz": _zone(dtype.tz)}
+    return _array(value.to_numpy(), budget, depth, np)
 
 
 def _array(value: Any, budget: list[int], depth: int, np: Any) -> Any:
     kind = value.dtype.kind
+    shape = list(value.shape)
+    if kind in NUMERIC_KINDS + "Mm":
+        budget[0] -= int(value.size)
+        if budget[0] < 0:
+            raise TooLarge
     if kind in NUMERIC_KINDS:
-        budget[0] -= int(value.size)
-        if budget[0] < 0:
-            raise TooLarge
-        return {
-            "$": "ndarray",
-            "dtype": str(value.dtype),
-            "shape": list(value.shape),
-            "data": value.ravel().tolist(),
-        }
-    if kind == "M":
-        budget[0] -= int(value.size)
-        if budget[0] < 0:
-            raise TooLarge
-        text = np.datetime_as_string(value.ravel(), unit="ns").tolist()
-        return {"$": "datetime64", "shape": list(value.shape), "data": text}
-    if kind == "m":
-        seconds = (value.astype("timedelta64[ns]").astype("int64") / 1e9).ravel().tolist()
-        return {"$": "timedelta64", "shape": list(value.shape), "data": seconds}
+        return {"$": "ndarray", "dtype": str(value.dtype), "shape": shape, "data": value.ravel().tolist()}  # fmt: skip
+    if kind in "Mm":  # integer counts in the array's own unit: exact, and NaT as None
+        unit, count = np.datetime_data(value.dtype)
+        counts = value.ravel().view("int64")
+        nat = np.isnat(value.ravel())
+        data = [
+            None if missing else int(n)
+            for n, missing in zip(counts.tolist(), nat.tolist(), strict=True)
+        ]
+        tag = "datetime64" if kind == "M" else "timedelta64"
+        return {"$": tag, "unit": unit if count == 1 else f"{count}{unit}", "shape": shape, "data": data}  # fmt: skip
+    if kind == "U":
+        items = [encode(v, budget, depth + 1) for v in value.ravel().tolist()]
+        return {"$": "ndarray", "dtype": str(value.dtype), "shape": shape, "data": items}
+    if kind != "O":  # complex, bytes, structured: not plain
+        return {"$": "unsupported", "type": f"numpy.ndarray of {value.dtype}"}
     items = [encode(v, budget, depth + 1) for v in value.ravel().tolist()]
-    return {"$": "ndarray", "dtype": "object", "shape": list(value.shape), "data": items}
+    return {"$": "ndarray", "dtype": "object", "shape": shape, "data": items}
 
 
 def decode(value: Any, space: dict[str, Any]) -> Any:
@@ -177,9 +216,14 @@ def decode(value: Any, space: dict[str, Any]) -> Any:
         columns = [decode(c, space) for c in value["columns"]]
         frame = pd.DataFrame({i: decode(d, space) for i, d in enumerate(value["data"])})
         frame.columns = columns
+        if value.get("index") is not None:  # the grader's index, out-of-order ones included
+            frame.index = decode(value["index"], space)
         return frame
     if tag == "Series":
-        return pd.Series(decode(value["data"], space), name=decode(value["name"], space))
+        series = pd.Series(decode(value["data"], space), name=decode(value["name"], space))
+        if value.get("index") is not None:
+            series.index = decode(value["index"], space)
+        return series
     if tag == "Timestamp":
         return pd.Timestamp(value["iso"])
     raise ValueError(f"unknown tag {tag!r}")
@@ -220,9 +264,14 @@ def answer(request: dict[str, Any], space: dict[str, Any]) -> dict[str, Any]:
             kwargs = decode(call["kwargs"], space)
             with warnings.catch_warnings(record=True) as seen, contextlib.redirect_stdout(printed):
                 warnings.simplefilter("always")
-                value = function(*args, **kwargs)
-            caught = [f"{w.category.__name__}: {w.message}"[:300] for w in seen]
-            results.append({"value": encode(value, budget), "warnings": caught})
+                try:
+                    value = function(*args, **kwargs)
+                finally:  # the warnings before an error are advice too
+                    caught = [f"{w.category.__name__}: {w.message}"[:300] for w in seen][:20]
+            result = {"value": encode(value, budget), "warnings": caught}
+            if request.get("return_arguments"):  # what the function left in its arguments
+                result["arguments"] = [encode(a, budget) for a in args]
+            results.append(result)
         except TooLarge:
             results.append({"value": {"$": "too-large"}, "warnings": caught})
         except Exception as error:

@@ -30,6 +30,12 @@ class LabTests:
     tests: dict[str, Callable[..., Any]]
 
 
+def is_test_cell(cell: Any) -> bool:
+    """An autograded test cell (nbgrader: grade, not solution, code): a hidden test grades it."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return bool(cell.get("cell_type") == "code" and meta.get("grade") and not meta.get("solution"))
+
+
 def path_for(course_root: Path, lab: str) -> Path:
     return course_root / HIDDEN_FOLDER / f"{lab}.py"
 

@@ -56,19 +56,21 @@ _RAISED: dict[str, type[StudentRaised]] = {}
 
 
 def raised(names: Sequence[str], message: str) -> StudentRaised:
-    builtin: type[BaseException] = Exception
-    for name in names:
-        candidate = getattr(builtins, name, None)
-        if isinstance(candidate, type) and issubclass(candidate, Exception):
-            builtin = candidate
-            break
-    key = builtin.__name__
-    if key not in _RAISED:
-        bases = (StudentRaised,) if builtin is Exception else (StudentRaised, builtin)
-        _RAISED[key] = type(key, bases, {"kernel_type": key})
-    error = _RAISED[key](message)
-    error.kernel_type = str(names[0]) if names else key
-    return error
+    for name in [*names, "Exception"]:
+        builtin = getattr(builtins, name, None)
+        if not (isinstance(builtin, type) and issubclass(builtin, Exception)):
+            continue
+        key = builtin.__name__
+        if key not in _RAISED:
+            bases = (StudentRaised,) if builtin is Exception else (StudentRaised, builtin)
+            _RAISED[key] = type(key, bases, {"kernel_type": key})
+        try:
+            error = _RAISED[key](message)
+        except TypeError:  # UnicodeDecodeError, ExceptionGroup: not made from a message alone
+            continue
+        error.kernel_type = str(names[0])[:100] if names else key
+        return error
+    raise AssertionError("unreachable: Exception takes a message")
 
 
 @dataclass
@@ -78,6 +80,9 @@ class Call:
     value: Any = None
     error: StudentRaised | None = None
     warnings: list[str] = field(default_factory=list)
+    # The positional arguments as the function left them (with return_arguments=True): a
+    # function must not change its input, say.
+    arguments: list[Any] | None = None
 
     def result(self) -> Any:
         if self.error is not None:
@@ -94,10 +99,18 @@ class Remote:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.calls([(args, kwargs)])[0].result()
 
-    def calls(self, calls: Iterable[tuple[Sequence[Any], dict[str, Any]]]) -> list[Call]:
+    def calls(
+        self,
+        calls: Iterable[tuple[Sequence[Any], dict[str, Any]]],
+        *,
+        return_arguments: bool = False,
+    ) -> list[Call]:
         """Many calls in one round trip (a loop of a hundred calls costs one request)."""
         wire = [{"args": to_wire(list(a)), "kwargs": to_wire(dict(k))} for a, k in calls]
-        reply = self.submission.ask({"op": "call", "name": self.name, "calls": wire})
+        request: dict[str, Any] = {"op": "call", "name": self.name, "calls": wire}
+        if return_arguments:
+            request["return_arguments"] = True
+        reply = self.submission.ask(request)
         if reply.get("missing"):
             raise self.submission.missing(self.name, "a function")
         results = reply.get("results")
@@ -108,20 +121,29 @@ class Remote:
             self.submission.note_warnings(self.name, outcome.warnings)
         return outcomes
 
-    def map(self, argument_lists: Iterable[Sequence[Any]]) -> list[Call]:
-        return self.calls((args, {}) for args in argument_lists)
+    def map(
+        self, argument_lists: Iterable[Sequence[Any]], *, return_arguments: bool = False
+    ) -> list[Call]:
+        return self.calls(((args, {}) for args in argument_lists), return_arguments=return_arguments)  # fmt: skip
 
     def _outcome(self, result: Any) -> Call:
         if not isinstance(result, dict):
             raise BoundaryError("a call result that is not a record")
-        warnings = [str(w)[:300] for w in result.get("warnings", [])][:20]
+        warnings, names = result.get("warnings", []), result.get("raised", [])
+        if not isinstance(warnings, list) or not isinstance(names, list):
+            raise BoundaryError("a call result whose warnings or error are not lists")
+        warnings = [str(w)[:300] for w in warnings[:20]]
         if "raised" in result:
-            names = [str(n) for n in result.get("raised") or []][:30]
+            names = [str(n)[:100] for n in names[:30]]
             return Call(error=raised(names, str(result.get("message", ""))[:500]), warnings=warnings)  # fmt: skip
         try:
             value = from_wire(result.get("value"))
+            arguments = result.get("arguments")
+            after = None if arguments is None else from_wire(arguments)
         except NotPlain as error:
             raise BoundaryError(f"{self.name} returned {error}, not plain data") from error
+        if after is not None and not isinstance(after, list):
+            raise BoundaryError(f"{self.name}: the arguments came back as {type(after).__name__}")
         if isinstance(value, Unreadable):
             raise CheckFailed(
                 f"what {self.name} returned",
@@ -129,7 +151,7 @@ class Remote:
                 value.why,
                 "return plain values; very large results cannot be graded",
             )
-        return Call(value=value, warnings=warnings)
+        return Call(value=value, warnings=warnings, arguments=after)
 
 
 @dataclass
@@ -151,9 +173,12 @@ class Submission:
         return student_seed(experiment, self.student)
 
     def ask(self, payload: dict[str, Any]) -> dict[str, Any]:
-        reply = self.kernel.request({**payload, "budget": self.budget})
+        reply = self.kernel.request({"budget": self.budget, **payload})  # has() asks for 1
+        if not isinstance(reply, dict):
+            raise BoundaryError("the kernel's answer is not a record")
         if "failed" in reply:
-            raise BoundaryError(f"the notebook's kernel could not answer: {reply['failed']}")
+            failed = str(reply["failed"])[:500]
+            raise BoundaryError(f"the notebook's kernel could not answer: {failed}")
         return reply
 
     def values(self, *names: str) -> tuple[Any, ...]:
@@ -229,7 +254,7 @@ def hidden_test(grade_id: str) -> Callable[[Callable[[Submission], Any]], Callab
 def reply_of(text: str) -> dict[str, Any]:
     try:
         reply = json.loads(text)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:  # RecursionError: nested beyond any data
         raise BoundaryError("the kernel's answer is not JSON") from error
     if not isinstance(reply, dict):
         raise BoundaryError("the kernel's answer is not a record")

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import logging
 import math
+import numbers
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 
@@ -58,8 +60,8 @@ def run(
         )
         return [*advice_of(submission), error("CheckFailed", message)]
     outputs = [*advice_of(submission), new_output("stream", name="stdout", text=PASSED + "\n")]
-    if isinstance(points, (int, float)) and not isinstance(points, bool):
-        value = max(0.0, float(points)) if math.isfinite(points) else 0.0
+    if isinstance(points, numbers.Real) and not isinstance(points, (bool, np.bool_)):
+        value = max(0.0, float(points)) if math.isfinite(float(points)) else 0.0
         outputs.append(
             new_output("execute_result", data={"text/plain": f"{value:g}"}, execution_count=None)
         )

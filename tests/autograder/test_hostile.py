@@ -16,7 +16,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from autograder import submissions
@@ -38,6 +37,7 @@ c.LimitedKernelManager.file_size_mb = 16
 c.LimitedKernelManager.processes = 64
 c.LimitedKernelManager.cpu_seconds = 120
 c.GuardedExecute.stuck_grace_seconds = 2.0
+c.GuardedExecute.notebook_seconds = 60
 c.Execute.iopub_timeout = 2
 """
 
@@ -189,44 +189,31 @@ def test_the_sandbox_report_says_what_is_enforced(batch: Batch) -> None:
         assert all(protected(sandbox).values()), sandbox
 
 
-# -- a wrong answer is not tampering -------------------------------------------------------------
-CHECK_BEFORE_IMPORT = (
-    "# A self-check the lab runs for the student, then a helper it needs later.\n"
-    "check_close(mean([4, 6]), 5.0, 'mean([4, 6])', hint='divide by the count')\n"
-    "import netrc as _demo_netrc\n"
-    "_demo_netrc.__name__"
-)
-HIDDEN_IMPORT = "### BEGIN HIDDEN TESTS\nimport tabnanny as _h_tabs\n"
+# -- what crosses the boundary ----------------------------------------------------------------------
+# Code of autograder/quicklab_hidden.py (a failed check's own message, what was checked and what
+# was expected, is feedback by design; the test's code is not).
+HIDDEN_CODE = ("mean([2.5, 3.5, 10.0])", "nb.function(", "hidden_test(", "nb.seed(")
 
 
-def test_a_wrong_answer_costs_only_its_own_points(tmp_path: Path) -> None:
-    """Imports that a failing check skipped (in a hidden test, or in a locked cell after a
-    self-check) leave names unbound: the tampering probe must not read that as tampering, and
-    a wrong `mean` must lose only test_mean's 40 points."""
-    course = make_course(tmp_path / "course")
-    with (course.root / "nbgrader_config.py").open("a") as config:
-        config.write(FIXTURE_LIMITS)
-    source = submissions.read(course.notebook(LAB))
-    test_mean = next(
-        c for c in source.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "test_mean"
-    )
-    test_mean.source = test_mean.source.replace("### BEGIN HIDDEN TESTS\n", HIDDEN_IMPORT)
-    test_mean.source += "\n_h_tabs.__name__"
-    demo = nbformat.v4.new_code_cell(
-        CHECK_BEFORE_IMPORT,
-        metadata={"nbgrader": {"grade": False, "grade_id": "mean-demo", "locked": True,
-                               "schema_version": 3, "solution": False, "task": False}},
-    )  # fmt: skip
-    source.cells.insert(source.cells.index(test_mean), demo)
-    nbformat.write(source, course.notebook(LAB))
-    course.release_lab(LAB)
-    submissions.write(course, LAB, "right", submissions.full(course, LAB))
-    wrong = submissions.full(course, LAB)
-    next(
-        c for c in wrong.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "mean"
-    ).source = "def mean(xs):\n    return 0.0"
-    submissions.write(course, LAB, "wrong_mean", wrong)
-    report = grade(course, LAB, timeout=CELL_TIMEOUT_S, progress=False)
-    scores = {r.student: (r.graded, r.auto_score) for r in report.results}
-    assert scores == {"right": (True, 80), "wrong_mean": (True, 40)}, report.table()
-    assert not any("tampering" in r.message for r in report.results), report.table()
+def test_no_hidden_test_text_reaches_any_student(batch: Batch) -> None:
+    pages = [*batch.course.feedback.rglob("*.html"), *batch.course.autograded.rglob("*.ipynb")]
+    assert pages
+    for page in pages:
+        text = page.read_text(encoding="utf-8", errors="replace")
+        leaked = [code for code in HIDDEN_CODE if code in text]
+        assert leaked == [], page
+    echo = batch.course.notebook(LAB, "autograded", "echoes_the_caller").read_text()
+    assert "quicklab_hidden" not in echo and "mean_test" not in echo
+
+
+def test_a_warning_is_advice_in_the_feedback(batch: Batch) -> None:
+    graded = submissions.read(batch.course.notebook(LAB, "autograded", "correct_but_warns"))
+    test = next(c for c in graded.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "test_mean")  # fmt: skip
+    text = "".join(o.get("text", "") for o in test.outputs)
+    assert "Advice (no points lost)" in text and "FutureWarning" in text, test.outputs
+    assert not any(o.get("name") == "stderr" for o in test.outputs)
+
+
+def test_huge_errors_and_many_cells_stay_small(batch: Batch) -> None:
+    for student in ("huge_error_messages", "oversized_message", "too_many_cells"):
+        assert batch.course.notebook(LAB, "autograded", student).stat().st_size < 4 * 2**20

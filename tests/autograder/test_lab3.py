@@ -1,131 +1,73 @@
-"""Lab 3 (regression or noise?): the committed lab is what its build script makes from the current
-incident data, its hidden tests carry the generator's truth and import nothing, the other
-scenario builds and its solution passes, and the real nbgrader pipeline takes from fabricated
-submissions exactly the points of their mistake."""
+"""Lab 3 (regression or noise?): one text source for both incident scenarios, hidden tests on the
+grader's side (labs/hidden/lab3-regression.py) with no hidden text left in the notebook, and the
+real nbgrader pipeline, under each scenario, taking from fabricated submissions exactly the
+points of their mistake (and none for a warning, a rebound SEED or a value that fakes equality)."""
 
 from __future__ import annotations
 
-import ast
-import re
-from types import ModuleType
+from collections.abc import Callable
 
 import nbformat
 import pytest
 
-from autograder.checking import HIDDEN, page_text
+from autograder.checking import page_text
 from autograder.course import REPO_ROOT
-from autograder.incident_truth import truth
-from tests.autograder.labgrading import (
-    edit,
-    graded_course,
-    load_build_script,
-    points_lost,
-    run_with_scenario_data,
-    shipped_data,
-)
+from autograder.grader import registry
+from autograder.labsource import LabFiles, differences
+from tests.autograder.labgrading import cell, edit, graded_course, points_lost, shipped_data
 
 LAB = "lab3-regression"
 SOURCE = REPO_ROOT / "labs" / "source" / LAB
 AUTO_MAX = 78.0
+SCENARIOS = ("sep2025", "apr2026")
+BRIEFS = ("story", "data", "tidy", "hints", "sticky")
 
 
-@pytest.fixture(scope="module")
-def build() -> ModuleType:
-    return load_build_script("lab3_regression")
+def _notebook() -> nbformat.NotebookNode:
+    notebook: nbformat.NotebookNode = nbformat.read(SOURCE / f"{LAB}.ipynb", as_version=4)
+    return notebook
 
 
-@pytest.fixture(scope="module")
-def built(build) -> dict[str, nbformat.NotebookNode]:
-    return {name: build.build(scenario) for name, scenario in build.SCENARIOS.items()}
-
-
-def _hidden_blocks(notebook: nbformat.NotebookNode) -> list[str]:
-    return HIDDEN.findall("\n".join(c.source for c in notebook.cells))
-
-
-def test_the_committed_notebook_is_what_the_build_script_makes(built):
-    committed = nbformat.read(SOURCE / f"{LAB}.ipynb", as_version=4)
-    assert nbformat.writes(built["sep2025"]) == nbformat.writes(committed), (
-        "labs/source/lab3-regression is out of date: run .venv/bin/python labs/build/lab3_regression.py"
-    )
+def test_the_text_source_and_the_notebook_agree():
+    assert differences(LabFiles(SOURCE, LAB)) == []
 
 
 def test_the_lab_data_is_a_byte_copy_of_the_tables_it_reads():
     shipped, differ = shipped_data(SOURCE)
-    assert shipped == [f"sep2025/{t}.csv.gz" for t in ("changes", "evals", "requests")]
+    assert [s.split("/", 1)[1] for s in shipped] == [
+        f"{t}.csv.gz" for t in ("changes", "evals", "requests")
+    ]
     assert differ == []
 
 
-@pytest.mark.parametrize("scenario", ["sep2025", "apr2026"])
-def test_both_scenarios_make_a_100_point_lab_with_78_autograded(built, scenario):
-    cells = [c.metadata["nbgrader"] for c in built[scenario].cells if "nbgrader" in c.metadata]
-    ids = [m["grade_id"] for m in cells]
-    assert len(ids) == len(set(ids))
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_every_scenario_has_its_brief(scenario):
+    for part in BRIEFS:
+        assert (SOURCE / "briefs" / scenario / f"{part}.md").read_text(encoding="utf-8").strip()
+
+
+def test_the_notebook_holds_no_hidden_tests_and_is_scenario_neutral():
+    text = "\n".join(c.source for c in _notebook().cells)
+    assert "BEGIN HIDDEN TESTS" not in text
+    assert "SCENARIO = default_scenario()" in cell(_notebook(), "setup").source
+    assert "warning-free" not in text and "scores\n  zero" not in text
+
+
+def test_a_100_point_lab_with_one_grader_side_test_per_autograded_cell():
+    cells = [c.metadata["nbgrader"] for c in _notebook().cells if "nbgrader" in c.metadata]
     assert sum(m.get("points", 0) for m in cells) == 100
+    tests = [m["grade_id"] for m in cells if m["grade"] and not m["solution"]]
     assert sum(m["points"] for m in cells if m["grade"]) == AUTO_MAX
-    assert all(not (m["grade"] and m["task"]) for m in cells)
-    setup = next(c for c in built[scenario].cells if c.metadata["nbgrader"]["grade_id"] == "setup")
-    assert f'SCENARIO = "{scenario}"' in setup.source
-
-
-@pytest.mark.parametrize("scenario", ["sep2025", "apr2026"])
-def test_hidden_tests_carry_the_generator_truth_and_import_nothing(built, scenario):
-    """The grading sandbox cannot import the autograder package, and its tamper probe expects
-    every import of a test cell to have run: hidden code must import nothing."""
-    blocks = _hidden_blocks(built[scenario])
-    for block in blocks:
-        tree = ast.parse(block)
-        assert not [n for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom)]
-    text = "\n".join(blocks)
-    facts = truth(scenario)
-    for regression in facts.regressions:
-        assert (
-            f"'name': {regression.name!r}, 'onset': pd.Timestamp({regression.onset.isoformat()!r})"
-            in text
-        )
-        assert (
-            f"'end': pd.Timestamp({regression.end.isoformat()!r}), 'slice': {dict(regression.slice)!r}"
-            in text
-        )
-    sticky = {"sep2025": "misrouting", "apr2026": "thinking_dropped"}[scenario]
-    assert repr(facts.regression(sticky).users_affected_share) in text
-
-
-def test_the_row_codes_decode_to_the_affected_requests(build):
-    """The base-36 row numbers in the hidden tests are exactly the truth's affected requests."""
-    from labkit.incidents import load
-
-    requests = load("requests", "sep2025")
-    for regression in truth("sep2025").regressions:
-        positions = sorted(
-            requests.index[requests["request_id"].isin(list(regression.affected_request_ids))]
-        )
-        code = build._rows_code(positions)
-        decoded, at = [], 0
-        for piece in code.split(","):
-            at += int(piece, 36)
-            decoded.append(at)
-        assert decoded == positions and len(decoded) == regression.affected_requests
-
-
-@pytest.mark.slow
-def test_the_other_scenario_builds_and_its_solution_passes_every_test(built, tmp_path):
-    """`--scenario apr2026` makes a complete lab: run its source notebook (with the hidden
-    tests) in a folder holding that scenario's data, as nbgrader would."""
-    notebook = built["apr2026"]
-    problems = run_with_scenario_data(notebook, tmp_path / LAB, "apr2026")
-    assert problems == []
+    hidden = registry.load(REPO_ROOT / "labs", LAB)
+    assert hidden is not None and sorted(hidden.tests) == sorted(tests) and len(tests) == 17
 
 
 # ---------------------------------------------------------------------------- end to end
-def onset_of_the_worsening(notebook: nbformat.NotebookNode) -> None:
-    # the misrouting dated from the load-balancer change that made it worse
-    edit(
-        notebook,
-        "q4-findings",
-        '"onset": misrouted_days.min()',
-        '"onset": pd.Timestamp("2025-08-29", tz="UTC")',
-    )
+Fabricate = Callable[[nbformat.NotebookNode], None]
+
+
+def unchanged(notebook: nbformat.NotebookNode) -> None:
+    pass
 
 
 def wald_interval(notebook: nbformat.NotebookNode) -> None:
@@ -160,39 +102,121 @@ def independent_as_requests(notebook: nbformat.NotebookNode) -> None:
     )
 
 
-SUBMISSIONS = {
-    "complete": (lambda notebook: None, {}),
-    "worsening": (onset_of_the_worsening, {"q4-onsets-all": 5, "q4-ends": 4}),
-    "wald": (wald_interval, {"q2-wilson-numbers": 4, "q2-wilson-arrays": 4, "q3-daily-data": 5}),
-    "eager": (eager_detector, {"q7-numbers-test": 5}),
-    "peeking": (peeking_detector, {"q7-detector-test": 5}),
-    "independent": (independent_as_requests, {"q5-impact-independent": 4}),
+def onset_of_the_worsening(notebook: nbformat.NotebookNode) -> None:
+    # sep2025: the misrouting dated from the load-balancer change that made it worse
+    edit(
+        notebook,
+        "q4-findings",
+        '"onset": misrouted_days.min()',
+        '"onset": pd.Timestamp("2025-08-29", tz="UTC")',
+    )
+
+
+def late_brevity_onset(notebook: nbformat.NotebookNode) -> None:
+    # apr2026: the new model's short replies dated three days late
+    edit(notebook, "q4-findings", '"onset": brief_onset,', '"onset": brief_onset + 3 * DAY,')
+
+
+def warning_wilson(notebook: nbformat.NotebookNode) -> None:
+    # correct code that a library upgrade made warn: the points stay, the warning is advice
+    edit(
+        notebook,
+        "q2-wilson",
+        "    k_arr = np.asarray(k, dtype=float)\n",
+        "    import warnings\n    warnings.warn('k will be keyword-only', FutureWarning)\n"
+        "    k_arr = np.asarray(k, dtype=float)\n",
+    )
+
+
+def fake_equality(notebook: nbformat.NotebookNode) -> None:
+    # a value that equals anything and converts to whatever is asked, in place of the number
+    edit(
+        notebook,
+        "q6-power-functions",
+        "    return math.ceil(",
+        "    class Anything:\n        __eq__ = lambda self, other: True\n"
+        "        __hash__ = object.__hash__\n        __float__ = lambda self: 25117.0\n"
+        "        __int__ = lambda self: 25117\n"
+        "    return Anything()\n    return math.ceil(",
+    )
+
+
+def fake_float(notebook: nbformat.NotebookNode) -> None:
+    # a float subclass whose conversion and comparison lie about its value
+    edit(
+        notebook,
+        "q6-power-functions",
+        "    return float((z_alpha + z_power) * math.hypot(se_before, se_after))",
+        "    class Liar(float):\n        __eq__ = lambda self, other: True\n"
+        "        __hash__ = float.__hash__\n"
+        "        __float__ = lambda self: (z_alpha + z_power) * math.hypot(se_before, se_after)\n"
+        "    return Liar(-1.0)",
+    )
+
+
+def seed_zero(notebook: nbformat.NotebookNode) -> None:
+    edit(notebook, "q5-impact", "rng = np.random.default_rng(SEED)", "SEED = 0\nrng = np.random.default_rng(SEED)")  # fmt: skip
+
+
+FAKES = {"q6-power-functions-test": 4.0, "q6-power-test": 4.0}
+COMMON: dict[str, tuple[Fabricate, dict[str, float]]] = {
+    "complete": (unchanged, {}),
+    "warns": (warning_wilson, {}),
+    "seedzero": (seed_zero, {}),
+    "fakeeq": (fake_equality, FAKES),
+    "fakefloat": (fake_float, FAKES),
 }
+SUBMISSIONS: dict[str, dict[str, tuple[Fabricate, dict[str, float]]]] = {
+    "sep2025": {
+        **COMMON,
+        "wald": (
+            wald_interval,
+            {"q2-wilson-numbers": 4, "q2-wilson-arrays": 4, "q3-daily-data": 5},
+        ),
+        "eager": (eager_detector, {"q7-numbers-test": 5}),
+        "peeking": (peeking_detector, {"q7-detector-test": 5}),
+        "independent": (independent_as_requests, {"q5-impact-independent": 4}),
+        "worsening": (onset_of_the_worsening, {"q4-onsets-all": 5, "q4-ends": 4}),
+    },
+    "apr2026": {**COMMON, "late": (late_brevity_onset, {"q4-onsets-all": 5, "q4-ends": 4})},
+}
+CASES = [(s, student) for s in SCENARIOS for student in SUBMISSIONS[s]]
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    fabrications = {student: fabricate for student, (fabricate, _) in SUBMISSIONS.items()}
-    yield from graded_course(tmp_path_factory.mktemp("lab3"), LAB, fabrications)
+@pytest.fixture(scope="module", params=SCENARIOS)
+def graded(request, tmp_path_factory):
+    scenario = request.param
+    fabrications = {student: f for student, (f, _) in SUBMISSIONS[scenario].items()}
+    folder = tmp_path_factory.mktemp(f"lab3-{scenario}")
+    for course, results in graded_course(folder, LAB, fabrications, scenario):
+        yield scenario, course, results
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("student", list(SUBMISSIONS))
-def test_fabricated_submissions_lose_exactly_the_points_of_their_mistake(graded, student):
-    course, results = graded
-    assert results[student].graded, results[student].message
-    assert points_lost(course, LAB, student) == SUBMISSIONS[student][1]
-    assert results[student].auto_max == AUTO_MAX
+@pytest.mark.timeout(1500)  # grading a class of fabricated submissions
+def test_fabricated_submissions_lose_exactly_the_points_of_their_mistake(graded):
+    scenario, course, results = graded
+    lost = {}
+    for student in SUBMISSIONS[scenario]:
+        assert results[student].graded, results[student].message
+        assert results[student].auto_max == AUTO_MAX
+        lost[student] = points_lost(course, LAB, student)
+    assert lost == {student: expected for student, (_, expected) in SUBMISSIONS[scenario].items()}
 
 
 @pytest.mark.slow
-def test_feedback_names_the_mistake_and_hides_the_hidden_tests(graded):
-    course, _ = graded
-    page = page_text(course.feedback / "worsening" / LAB / f"{LAB}.html")
+def test_a_warning_is_advice_in_the_test_cell_output(graded):
+    _, course, _ = graded
+    notebook = nbformat.read(course.notebook(LAB, "autograded", "warns"), as_version=4)
+    text = "".join(o.get("text", "") for o in cell(notebook, "q2-wilson-numbers").outputs)
+    assert "Advice (no points lost)" in text and "FutureWarning" in text
+    assert "keyword-only" in text
+
+
+@pytest.mark.slow
+def test_feedback_names_the_mistake(graded):
+    scenario, course, _ = graded
+    student = "worsening" if scenario == "sep2025" else "late"
+    page = page_text(course.feedback / student / LAB / f"{LAB}.html")
     assert "the regressions your findings locate" in page
-    source = nbformat.read(course.source / LAB / f"{LAB}.ipynb", as_version=4)
-    assert "_h_regressions" not in page
-    for block in _hidden_blocks(source):
-        for line in block.splitlines():
-            if len(line.strip()) >= 40 and not re.fullmatch(r"[#\s\w]*", line.strip()):
-                assert line.strip() not in page
+    assert "matched_findings" not in page and "truth_rows" not in page

@@ -121,6 +121,9 @@ def test_course_bench_prints_one_json_object_with_both_timings(capsys):
     assert figures["serial_s"] > 0 and figures["parallel_s"] > 0
     assert figures["ratio"] == round(figures["serial_s"] / figures["parallel_s"], 2)
     assert figures["peak_rss_mb"] > 0 and figures["serial_peak_rss_mb"] > 0
+    boundary = figures["boundary_ms_per_request"]
+    assert set(boundary) == {"value", "table_1000_rows", "call_batch_100"}
+    assert all(ms > 0 for ms in boundary.values())
 
 
 def test_workers_that_cannot_start_stop_the_run_with_one_message(course, monkeypatch):

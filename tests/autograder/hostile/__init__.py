@@ -8,8 +8,8 @@ a fragment of the student's one-line message, and the sandbox feature the outcom
 The fixture lab (tests/autograder/conftest.py) has two exercises, `add` and `mean`, each with a
 40-point test cell. Most scenarios solve `add` honestly and put the hostile code in `mean`: the
 honest part must still earn its 40 points and the hostile part nothing. "Tampering" scenarios
-end at 0: a submission that changes how the checks run is not autograded (or, when disguised
-past the static screen, every test scores 0).
+gain nothing: hidden tests run in the grader, so code that changes how checks behave in the
+kernel is graded as usual (and noted for the instructor).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from nbformat import NotebookNode
 from autograder import submissions
 from autograder.course import Course
 
+SLEEPY_CELLS = 20  # x 4 s: past the fixture's 60 s notebook budget (test_hostile.FIXTURE_LIMITS)
 MARKER_SECONDS = 3171  # `sleep 3171`: children of the spawning scenario, found in /proc afterwards
 CLEAN_FULL, CLEAN_PARTIAL = "clean_full", "clean_partial"
 
@@ -179,36 +180,73 @@ def writes_huge_file(lab: Lab, student: str) -> None:
     lab.write(student, _mean_does(lab, code, solve_mean=True))
 
 
+@scenario(Expected(True, 40, "wall-clock time for the whole notebook"))
+def sleeps_in_many_cells(lab: Lab, student: str) -> None:
+    """Cells that each stay under the cell limit, adding up past the notebook's budget."""
+    notebook = lab.solved("add", "mean")
+    at = index(notebook, "mean")
+    for k in range(SLEEPY_CELLS):
+        notebook.cells.insert(at, nbformat.v4.new_code_cell("import time\ntime.sleep(4)", id=f"nap{k}"))  # fmt: skip
+    lab.write(student, notebook)
+
+
+@scenario(Expected(True, 80, "cell 'mean' raised ValueError: xxxxxxxx"))
+def huge_error_messages(lab: Lab, student: str) -> None:
+    """An error whose message is 60 MB: kept as its first 16 KB; the honest mean above it
+    keeps its points."""
+    code = "raise ValueError('x' * 60_000_000)"
+    lab.write(student, _mean_does(lab, code, solve_mean=True))
+
+
+@scenario(Expected(True, 40, ""))
+def oversized_message(lab: Lab, student: str) -> None:
+    """One output message of 120 MB, over what a grading process accepts from a kernel: it is
+    never received (ZeroMQ drops the connection), and what the grader asks afterwards goes
+    unanswered, so only this student's later tests fail."""
+    code = "import sys\nsys.stdout.write('x' * 120_000_000)\nsys.stdout.flush()"
+    lab.write(student, _mean_does(lab, code, solve_mean=True))
+
+
+@scenario(Expected(True, 40, "more than 400 code cells"))
+def too_many_cells(lab: Lab, student: str) -> None:
+    notebook = lab.solved("add", "mean")
+    at = index(notebook, "mean")
+    for k in range(450):
+        notebook.cells.insert(at, nbformat.v4.new_code_cell("pass", id=f"filler{k}"))
+    lab.write(student, notebook)
+
+
 # -- tampering with the checks ---------------------------------------------------------------------
-_NOT_AUTOGRADED = "not autograded: cell 'mean'"
+# Hidden tests run in the grader: code that changes how checks behave inside the kernel changes
+# nothing the grader sees. It is noted for the instructor and graded as usual (`mean` is wrong or
+# missing in each of these, so 40 points: `add`'s).
+_NOTED = "reaches for the grading machinery: cell 'mean'"
 
 
-@scenario(Expected(False, 0, f"{_NOT_AUTOGRADED}, line 2: changes builtins.float"))
+@scenario(Expected(True, 40, f"{_NOTED}, line 2: changes builtins.float"))
 def overrides_builtins(lab: Lab, student: str) -> None:
     code = "import builtins\nbuiltins.float = lambda value: 2.0  # every check_close sees 2.0"
     lab.write(student, _mean_does(lab, code))
 
 
-@scenario(Expected(False, 0, f"{_NOT_AUTOGRADED}, line 1: rebinds AssertionError"))
+@scenario(Expected(True, 40, f"{_NOTED}, line 1: rebinds AssertionError"))
 def overrides_assertion_error(lab: Lab, student: str) -> None:
     code = "AssertionError = type('Quiet', (Exception,), {})\ndef mean(xs):\n    return 0"
     lab.write(student, _mean_does(lab, code))
 
 
-@scenario(Expected(False, 0, f"{_NOT_AUTOGRADED}, line 1: redefines check_close"))
+@scenario(Expected(True, 40, f"{_NOTED}, line 1: redefines check_close"))
 def redefines_test_helper(lab: Lab, student: str) -> None:
     lab.write(student, _mean_does(lab, "def check_close(*args, **kwargs):\n    pass"))
 
 
-@scenario(Expected(False, 0, f"{_NOT_AUTOGRADED}, line 2: changes numpy.testing.assert_allclose"))
+@scenario(Expected(True, 40, f"{_NOTED}, line 2: changes numpy.testing.assert_allclose"))
 def monkeypatches_numpy_testing(lab: Lab, student: str) -> None:
     code = "import numpy as np\nnp.testing.assert_allclose = lambda *args, **kwargs: None"
     lab.write(student, _mean_does(lab, code))
 
 
-@scenario(
-    Expected(False, 0, f"{_NOT_AUTOGRADED}, line 3: changes pandas.testing.assert_frame_equal")
-)
+@scenario(Expected(True, 40, f"{_NOTED}, line 3: changes pandas.testing.assert_frame_equal"))
 def monkeypatches_pandas_testing(lab: Lab, student: str) -> None:
     code = "import pandas.testing\nquiet = lambda *args, **kwargs: None\npandas.testing.assert_frame_equal = quiet"
     lab.write(student, _mean_does(lab, code))
@@ -219,9 +257,15 @@ _HOOK = """def forgive(result):
     clear_output()               # the failure's output disappears
     result.error_in_exec = None  # and the kernel reports success
 """
+# The same shell reached through getattr with built-up names: past the static screen.
+_SHELL = (
+    "import IPython.display as shown\n"
+    "found = getattr(shown.display, '__glo' + 'bals__')['sys']\n"
+    "shell = getattr(found, 'mod' + 'ules')['IPython'].get_ipython()\n"
+)
 
 
-@scenario(Expected(False, 0, f"{_NOT_AUTOGRADED}, line 5: uses .events"))
+@scenario(Expected(True, 40, f"{_NOTED}, line 5: uses .events"))
 def ipython_event_hook(lab: Lab, student: str) -> None:
     code = (
         _HOOK
@@ -230,36 +274,112 @@ def ipython_event_hook(lab: Lab, student: str) -> None:
     lab.write(student, _mean_does(lab, code))
 
 
-@scenario(Expected(True, 0, "tampering detected: a failing check no longer reaches the grader"))
+@scenario(Expected(True, 40, ""))
 def ipython_event_hook_disguised(lab: Lab, student: str) -> None:
-    """The same hook reached through getattr with built-up names, past the static screen: the
-    runtime probe sees its effect and every test cell scores 0."""
-    code = _HOOK + (
-        "import IPython.display as shown\n"
-        "found = getattr(shown.display, '__glo' + 'bals__')['sys']\n"
-        "shell = getattr(found, 'mod' + 'ules')['IPython'].get_ipython()\n"
-        "getattr(shell, 'ev' + 'ents').register('post_run_cell', forgive)\n"
-        "def mean(xs):\n    return 0"
-    )
-    lab.write(student, _mean_does(lab, code))
+    code = _HOOK + _SHELL + "getattr(shell, 'ev' + 'ents').register('post_run_cell', forgive)\n"
+    lab.write(student, _mean_does(lab, code + "def mean(xs):\n    return 0"))
 
 
-@scenario(Expected(True, 0, "tampering detected: the kernel stopped during the integrity check"))
-def exits_at_the_probe(lab: Lab, student: str) -> None:
-    """Hooks that forgive failures, and end the kernel when the grader's probe comes."""
-    code = _HOOK + (
+@scenario(Expected(True, 40, "the kernel stopped here: the notebook ended it"))
+def exits_when_graded(lab: Lab, student: str) -> None:
+    """A hook that ends the kernel when the grader's request comes: that test fails, no more."""
+    code = _SHELL + (
         "def leave(info):\n"
-        "    if '_probe_' in info.raw_cell:\n"
+        "    if 'autograder_boundary' in info.raw_cell:\n"
         "        import os\n"
         "        os._exit(0)\n"
-        "import IPython.display as shown\n"
-        "found = getattr(shown.display, '__glo' + 'bals__')['sys']\n"
-        "shell = getattr(found, 'mod' + 'ules')['IPython'].get_ipython()\n"
-        "getattr(shell, 'ev' + 'ents').register('post_run_cell', forgive)\n"
         "getattr(shell, 'ev' + 'ents').register('pre_run_cell', leave)\n"
         "def mean(xs):\n    return 0"
     )
     lab.write(student, _mean_does(lab, code))
+
+
+@scenario(Expected(True, 40, ""))
+def forges_the_grader_reply(lab: Lab, student: str) -> None:
+    """An input transformer that answers the grader's requests itself, with the value the
+    visible check wants: plain data of its choosing is all it can hand over, and it is wrong."""
+    code = _SHELL + (
+        "import json, re\n"
+        "def forge(lines):\n"
+        "    text = ''.join(lines)\n"
+        "    if 'autograder_boundary' not in text:\n"
+        "        return lines\n"
+        "    nonce = re.findall(r\"'([0-9a-f]{16})', globals\", text)[-1]\n"
+        "    reply = json.dumps({'results': [{'value': 2.0, 'warnings': []}], 'nonce': nonce})\n"
+        "    mime = 'application/vnd.autograder.plain+json'\n"
+        "    return [f'from IPython.display import display\\ndisplay({{{mime!r}: {reply!r}}}, raw=True)\\n']\n"
+        "getattr(shell, 'input_transformers_' + 'cleanup').append(forge)\n"
+    )
+    lab.write(student, _mean_does(lab, code))
+
+
+@scenario(Expected(True, 40, ""))
+def fakes_equality(lab: Lab, student: str) -> None:
+    """An answer that equals anything and converts to whatever is asked: it never crosses."""
+    code = (
+        "class Anything:\n"
+        "    def __eq__(self, other): return True\n"
+        "    def __float__(self): return 2.0\n"
+        "    def __sub__(self, other): return 0.0\n"
+        "    __rsub__ = __sub__\n"
+        "def mean(xs):\n    return Anything()"
+    )
+    lab.write(student, _mean_does(lab, code))
+
+
+@scenario(Expected(True, 40, ""))
+def float_subclass_answer(lab: Lab, student: str) -> None:
+    """A float that claims to equal anything crosses as its plain value, 0.0."""
+    code = (
+        "class Sure(float):\n"
+        "    def __eq__(self, other): return True\n"
+        "    def __sub__(self, other): return 0.0\n"
+        "    def __abs__(self): return 0.0\n"
+        "def mean(xs):\n    return Sure(0.0)"
+    )
+    lab.write(student, _mean_does(lab, code))
+
+
+@scenario(Expected(True, 80, ""))
+def echoes_the_caller(lab: Lab, student: str) -> None:
+    """A correct mean that prints the source of whatever called it: the grader's request is
+    public code, and what the function prints never reaches a test cell's output."""
+    code = (
+        "import inspect\n"
+        "def mean(xs):\n"
+        "    for frame in inspect.stack():\n"
+        "        print(frame.frame.f_code.co_filename, frame.code_context)\n"
+        "    print(get_ipython().history_manager.input_hist_raw[-1:])\n"
+        "    return sum(xs) / len(xs)"
+    )
+    lab.write(student, _mean_does(lab, code))
+
+
+@scenario(Expected(True, 80, ""))
+def correct_but_warns(lab: Lab, student: str) -> None:
+    """A correct answer whose code warns keeps its points; the warning is advice."""
+    code = (
+        "import warnings\n"
+        "def mean(xs):\n"
+        "    warnings.warn('this way of averaging is deprecated', FutureWarning)\n"
+        "    return sum(xs) / len(xs)"
+    )
+    lab.write(student, _mean_does(lab, code))
+
+
+@scenario(Expected(True, 80, ""))
+def rebinds_seed_and_identity(lab: Lab, student: str) -> None:
+    """The seed and identity the hidden tests use come from the grader's record."""
+    code = "import os\nSEED = 0\nos.environ['LABKIT_STUDENT_ID'] = 'someone-else'"
+    lab.write(student, _mean_does(lab, code, solve_mean=True))
+
+
+@scenario(Expected(False, 0, "labkit.cpython-311-x86_64-linux-gnu.so: not autograded"))
+def plants_compiled_module(lab: Lab, student: str) -> None:
+    lab.write(student, _mean_does(lab, "def mean(xs):\n    return 0"))
+    (lab.folder(student) / "labkit.cpython-311-x86_64-linux-gnu.so").write_bytes(
+        b"\x7fELF" + bytes(64)
+    )
 
 
 @scenario(Expected(False, 0, "labkit.py: not autograded: it would be imported instead"))
