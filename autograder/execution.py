@@ -68,23 +68,32 @@ def error_output(name: str, message: str) -> NotebookNode:
 
 
 class LimitedKernelClient(AsyncKernelClient):
-    """A client that refuses oversized messages from the kernel (ZMQ_MAXMSGSIZE).
+    """A client whose output channel refuses oversized messages from the kernel (ZMQ_MAXMSGSIZE).
 
-    ZeroMQ receives a message whole before anyone can look at it: a notebook that raises errors
-    with 100 MB messages would otherwise cost the grader that much memory per message, however
-    little of it is kept. A larger message makes ZeroMQ drop the connection (it reconnects), so
-    that output is lost and the cell ends as the student's own failure.
+    ZeroMQ receives a message whole before anyone can look at it: a notebook that prints or
+    raises 100 MB at once would otherwise cost the grader that much memory per message, however
+    little of it is kept. A larger message makes ZeroMQ drop the output channel for good, so
+    that notebook's later outputs (and answers to the grader) are lost: its author's loss only.
+    The shell channel is left alone (a reply is small, or an error the grader clips at once).
     """
 
-    max_message_mb = Integer(96, help="largest message accepted from a grading kernel").tag(
+    max_message_mb = Integer(96, help="largest output message accepted from a grading kernel").tag(
         config=True
     )
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        # On the context (the kernel manager's, shared): it applies to every socket the context
-        # creates afterwards, and the client's channels are created when they start.
-        self.context.setsockopt(zmq.MAXMSGSIZE, self.max_message_mb * 1024 * 1024)
+    def connect_iopub(self, identity: bytes | None = None) -> zmq.Socket[Any]:
+        sock = self.context.socket(zmq.SUB)
+        sock.linger = 1000
+        sock.setsockopt(zmq.MAXMSGSIZE, self.max_message_mb * 1024 * 1024)  # before connect
+        if identity:
+            sock.identity = identity
+        if getattr(self, "curve_publickey", None) is not None:  # as jupyter_client does
+            sock.curve_secretkey = self.curve_secretkey
+            sock.curve_publickey = self.curve_publickey
+            sock.curve_serverkey = self.curve_publickey
+        sock.connect(self._make_url("iopub"))
+        sock.setsockopt(zmq.SUBSCRIBE, b"")
+        return sock
 
 
 class LimitedKernelManager(AsyncKernelManager):
@@ -305,6 +314,16 @@ class GuardedExecute(Execute):  # type: ignore[misc]
         if isinstance(manager, LimitedKernelManager):
             manager.student_id = self._student
         return manager
+
+    def on_cell_executed(self, **kwargs: Any) -> None:
+        # nbgrader copies an error from the execute reply into the cell when its output never
+        # arrived (lost with an output channel, say): clip it as output() clips the others.
+        content = kwargs.get("execute_reply", {}).get("content", {})
+        if content.get("status") == "error":
+            room = int(self.error_limit_kb * 1024)
+            content["evalue"] = clip(str(content.get("evalue", "")), room)
+            content["traceback"] = [clip(str(t), room) for t in content.get("traceback", [])[:20]]
+        super().on_cell_executed(**kwargs)
 
     def _max_message_mb(self) -> int:
         return int(

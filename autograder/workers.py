@@ -36,6 +36,7 @@ import json
 import logging
 import os
 import selectors
+import shutil
 import signal
 import subprocess
 import sys
@@ -80,6 +81,10 @@ class Worker:
     def __init__(self, course: Course, lab: str, timeout: float | None, feedback: bool) -> None:
         # The worker's stderr (nbgrader's log), read when it dies; closed in close().
         self.log = tempfile.TemporaryFile()  # noqa: SIM115
+        # The worker's temporary files, its kernels' sandbox folders among them: removed when
+        # it ends, even killed (its kernels then die with it and cannot clean up after
+        # themselves).
+        self.scratch = tempfile.mkdtemp(prefix="course-worker-")
         command = [sys.executable, "-m", "autograder.workers", "--course", str(course.root)]
         command += ["--lab", lab, "--parent", str(os.getpid())]
         if timeout:
@@ -89,7 +94,7 @@ class Worker:
         self.process = subprocess.Popen(
             command,
             cwd=course.root,
-            env=course.nbgrader_env(),
+            env={**course.nbgrader_env(), "TMPDIR": self.scratch},
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self.log,
@@ -154,6 +159,7 @@ class Worker:
             self.process.wait()
         self.stdout.close()
         self.log.close()
+        shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 class WorkerPool:
@@ -236,6 +242,7 @@ class WorkerPool:
             for worker in self._overdue():
                 hung = str(worker.student)
                 self._stop(worker)
+                forget_submission(self.course, self.lab, hung)  # half-written by the worker
                 outcome = Outcome(hung, False, attempts=attempts[hung])
                 outcome.message = (
                     f"not graded: grading it took more than {self.deadline:g} s, so its worker "
@@ -306,6 +313,16 @@ class WorkerPool:
                 raise CourseError(str(answer["error"]))
             return Path(answer["exported"])
         raise CourseError(f"{path}: the grading worker died while exporting grades")
+
+
+def forget_submission(course: Course, lab: str, student: str) -> None:
+    """Remove what a stopped worker had begun to write for this student: "not graded" means no
+    grades in the gradebook (the submitted files stay, to grade again)."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with contextlib.suppress(MissingEntry), Gradebook(course.gradebook_url) as gradebook:
+        gradebook.remove_submission(lab, student)
+    shutil.rmtree(course.autograded / student / lab, ignore_errors=True)
 
 
 def default_deadline(course: Course) -> float:

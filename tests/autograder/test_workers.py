@@ -8,6 +8,7 @@ import pytest
 
 from autograder import submissions
 from autograder.course import Course
+from autograder.gradebook import grades_for
 from autograder.workers import WorkerPool
 from tests.autograder.conftest import LAB
 
@@ -35,4 +36,6 @@ def test_a_hung_worker_is_stopped_and_only_its_student_is_not_graded(course: Cou
     assert "took more than 45 s, so its worker was stopped" in outcomes["hangs"].message
     assert outcomes["ok1"].graded and outcomes["ok1"].auto_score == 80
     assert outcomes["ok2"].graded and outcomes["ok2"].auto_score == 80
+    assert grades_for(course, LAB, "hangs") is None  # nothing half-written is left behind
+    assert grades_for(course, LAB, "ok1") is not None
     assert took < 300, f"the pool waited {took:.0f} s for a worker hung for 800 s"
