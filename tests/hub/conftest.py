@@ -18,11 +18,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
 import pytest
 
-from autograder.course import DEFAULT_ROOT
-from tests.autograder.conftest import LAB, fixture_notebook
+from autograder.quicklab import LAB, make_course
 from tests.hub import hubctl
 
 INSTRUCTOR = "hubt-teacher"
@@ -66,12 +64,11 @@ def _chown_tree(path: Path, user: hubctl.UnixUser) -> None:
 
 
 def _set_up_course(instructor: hubctl.UnixUser) -> None:
-    """~/course with the course's nbgrader_config.py and one lab; ~/.jupyter/nbgrader_config.py
+    """~/course with the course's nbgrader_config.py and one lab (with its grader-side hidden
+    tests); ~/.jupyter/nbgrader_config.py
     from the deployment, so the formgrader uses the course's settings."""
     course = instructor.home / "course"
-    (course / "source" / LAB).mkdir(parents=True)
-    shutil.copy(DEFAULT_ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
-    nbformat.write(fixture_notebook(), course / "source" / LAB / f"{LAB}.ipynb")
+    make_course(course)  # the lab's source, its hidden tests (hidden/) and the course config
     (instructor.home / ".jupyter").mkdir()
     shutil.copy(
         hubctl.DEPLOY / "instructor_nbgrader_config.py",
