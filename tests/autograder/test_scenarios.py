@@ -19,15 +19,18 @@ def copied(tmp_path: Path) -> Course:
 
 def test_switching_replaces_the_tables_with_the_other_scenarios_bytes(copied: Course) -> None:
     folder = copied.source / LAB
-    before = sorted(p.name for p in (folder / "data" / "sep2025").iterdir())
-    assert switch(copied, LAB, "apr2026") == "sep2025"
-    assert scenario_of(folder) == "apr2026"
-    after = sorted(p.name for p in (folder / "data" / "apr2026").iterdir())
+    current = scenario_of(folder)
+    assert current is not None
+    other = next(s for s in ("sep2025", "apr2026") if s != current)  # whichever the lab ships
+    before = sorted(p.name for p in (folder / "data" / current).iterdir())
+    assert switch(copied, LAB, other) == current
+    assert scenario_of(folder) == other
+    after = sorted(p.name for p in (folder / "data" / other).iterdir())
     assert after == before
     for name in after:
-        assert (folder / "data" / "apr2026" / name).read_bytes() == (DATASETS / "apr2026" / name).read_bytes()  # fmt: skip
-    assert sorted(p.name for p in (folder / "data").iterdir()) == ["apr2026"]
-    assert switch(copied, LAB, "apr2026") == "apr2026"  # already there: nothing changes
+        assert (folder / "data" / other / name).read_bytes() == (DATASETS / other / name).read_bytes()  # fmt: skip
+    assert sorted(p.name for p in (folder / "data").iterdir()) == [other]
+    assert switch(copied, LAB, other) == other  # already there: nothing changes
 
 
 def test_bad_requests_are_one_line_errors(copied: Course) -> None:
@@ -35,6 +38,8 @@ def test_bad_requests_are_one_line_errors(copied: Course) -> None:
         switch(copied, LAB, "jan2030")
     with pytest.raises(CourseError, match="lab1-determinism: has no incident data"):
         switch(copied, "lab1-determinism", "apr2026")
-    (copied.source / LAB / "data" / "apr2026").mkdir()
+    current = scenario_of(copied.source / LAB)
+    other = next(s for s in ("sep2025", "apr2026") if s != current)
+    (copied.source / LAB / "data" / other).mkdir()
     with pytest.raises(CourseError, match="holds several scenarios"):
         scenario_of(copied.source / LAB)
