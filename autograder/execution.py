@@ -51,6 +51,7 @@ from autograder.grader import kernel_side, registry, verdict
 from autograder.grader.registry import is_test_cell
 from autograder.grader.source import SubmittedSource
 from autograder.grader.submission import BoundaryError, Submission, reply_of
+from autograder.grader.verdict import error as error_output
 from autograder.integrity import repair
 from autograder.limits import EXIT, REPORT, UID_BASE, Limits
 
@@ -58,13 +59,6 @@ TRUNCATED = "[autograder: output truncated after {mb:g} MB]"
 NOTEBOOK_TRUNCATED = "[autograder: output truncated: the notebook's output reached {mb:g} MB]"
 LIMIT_ERROR = "NotebookLimit"  # a limit of the whole notebook was reached at this cell
 STOPPED_ERRORS = {"KernelDied", "KernelStuck", "NotRun", LIMIT_ERROR}
-
-
-def error_output(name: str, message: str) -> NotebookNode:
-    output: NotebookNode = new_output(
-        "error", ename=name, evalue=message, traceback=[f"{name}: {message}"]
-    )
-    return output
 
 
 class LimitedKernelClient(AsyncKernelClient):

@@ -129,6 +129,19 @@ def high_minus_medium(medium: pd.DataFrame, high: pd.DataFrame) -> list[float]:
     return [rate_high[t] - rate_medium[t] for t in rate_high if t in rate_medium]
 
 
+def paired_tasks(medium: pd.DataFrame, high: pd.DataFrame) -> list[float]:
+    """The per-task differences, failing the check when fewer than two tasks are in both."""
+    d = high_minus_medium(medium, high)
+    check(
+        len(d) >= 2,
+        "the tasks in both runs_high and runs_medium",
+        expected="at least 2",
+        found=len(d),
+        hint="run the whole suite at both efforts",
+    )
+    return d
+
+
 def sample_sd(values: list[float]) -> float:
     centre = sum(values) / len(values)
     return math.sqrt(sum((x - centre) ** 2 for x in values) / (len(values) - 1))
@@ -644,14 +657,7 @@ def paired_data_test(nb: Submission) -> None:
         found=paired,
         hint="diff -/+ Z_ALPHA * se",
     )
-    d = high_minus_medium(medium, high)
-    check(
-        len(d) >= 2,
-        "the tasks in both runs_high and runs_medium",
-        expected="at least 2",
-        found=len(d),
-        hint="run the whole suite at both efforts",
-    )
+    d = paired_tasks(medium, high)
     mean = sum(d) / len(d)
     se = sample_sd(d) / math.sqrt(len(d))
     wanted = {"diff": mean, "se": se, "ci_low": mean - Z_ALPHA * se, "ci_high": mean + Z_ALPHA * se}
@@ -733,14 +739,7 @@ def power_data_test(nb: Submission) -> None:
         found=runs_for_3pp,
         hint="runs_needed(p_high, 0.03)",
     )
-    d = high_minus_medium(medium, high)
-    check(
-        len(d) >= 2,
-        "the tasks in both runs_high and runs_medium",
-        expected="at least 2",
-        found=len(d),
-        hint="run the whole suite at both efforts",
-    )
+    d = paired_tasks(medium, high)
     want_sd = sample_sd(d)
     check_close(
         sd,
