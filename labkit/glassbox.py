@@ -28,6 +28,7 @@ TOP_P = "labkit-top-p"
 SEED = "labkit-seed"
 BATCH_INVARIANT = "labkit-batch-invariant"
 BATCH_SIZE = "labkit-batch-size"
+BASE_MODEL = "labkit-base-model"
 
 # What a knob is called in a sentence, for the live backend's one-line notice.
 KNOB_NAMES = {
@@ -37,6 +38,7 @@ KNOB_NAMES = {
     SEED: "seed",
     BATCH_INVARIANT: "batch invariance",
     BATCH_SIZE: "batch size",
+    BASE_MODEL: "base-model",
 }
 
 # Simulated serving conditions, also read only by the simulator (never knobs a notebook turns to
@@ -59,6 +61,9 @@ class GlassBox:
     seed: int | str | None = None
     batch_invariant: bool | None = None
     batch_size: int | None = None
+    # The small next-word model under the chat replies: it continues the text instead of
+    # answering it, one sampled word at a time (next-token distributions, temperature-0 flips).
+    base_model: bool | None = None
 
     def __post_init__(self) -> None:
         low, high = TEMPERATURE_RANGE
@@ -101,6 +106,8 @@ class GlassBox:
             out[BATCH_INVARIANT] = "true" if self.batch_invariant else "false"
         if self.batch_size is not None:
             out[BATCH_SIZE] = str(int(self.batch_size))
+        if self.base_model is not None:
+            out[BASE_MODEL] = "true" if self.base_model else "false"
         return out
 
 
@@ -112,9 +119,16 @@ def glassbox(
     seed: int | str | None = None,
     batch_invariant: bool | None = None,
     batch_size: int | None = None,
+    base_model: bool | None = None,
 ) -> dict[str, str]:
-    """Headers for `extra_headers=`: simulator-only knobs the real API does not have."""
-    return GlassBox(temperature, top_k, top_p, seed, batch_invariant, batch_size).headers()
+    """Headers for `extra_headers=`: simulator-only knobs the real API does not have.
+
+    `base_model=True` sends the prompt to the simulator's next-word model, which continues the
+    text word by word instead of answering it (chapter 2, lab 1); the real API has no base model.
+    """
+    return GlassBox(
+        temperature, top_k, top_p, seed, batch_invariant, batch_size, base_model
+    ).headers()
 
 
 def is_glassbox_header(name: str) -> bool:

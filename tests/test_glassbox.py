@@ -62,3 +62,11 @@ def test_numpy_numbers_are_numbers():
         "labkit-temperature": "0.5",
         "labkit-seed": "3",
     }
+
+
+def test_the_base_model_switch_is_a_glassbox_header_the_live_backend_drops():
+    from labkit.glassbox import BASE_MODEL, live_notice
+
+    assert labkit.glassbox(base_model=True) == {BASE_MODEL: "true"}
+    assert BASE_MODEL in REQUEST_HEADERS and is_glassbox_header(BASE_MODEL)
+    assert "no base-model setting" in live_notice(BASE_MODEL)

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from labkit.sim import lm, tokens
+from labkit.sim import lm, replies, tokens
 from labkit.sim import thinking as thinking_rules
 from labkit.sim.caching import PromptCache
 from labkit.sim.catalog import EFFORT_SKILL, EFFORT_THINKING_WORDS, THINKING_SKILL
@@ -47,6 +47,10 @@ EFFORT_TEXT_WORDS = {"low": 30, "medium": 60, "high": 100, "xhigh": 140, "max": 
 
 
 SIM_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+
+# A reply in the making: its content blocks so far, the tool calls to append, the output tokens
+# used, the thinking tokens among them, and the stop reason.
+ReplyParts = tuple[list[dict[str, Any]], list[ToolCall], int, int, str]
 
 
 def _check_context(request: MessagesRequest, prompt_tokens: int) -> None:
@@ -89,11 +93,19 @@ class Simulator:
         self.seed = int(seed)
         self.faults: tuple[Fault, ...] = as_faults(faults)
         self.model = lm.load()
+        self._replier: replies.Replier | None = None
         self.policy = CodingPolicy()
         self.cache = PromptCache()
         self._seen: Counter[str] = Counter()
         self._ticks: Counter[str] = Counter()
         self._lock = threading.Lock()
+
+    @property
+    def replier(self) -> replies.Replier:
+        """The reply bank, loaded on the first chat reply (base-model requests never need it)."""
+        if self._replier is None:
+            self._replier = replies.Replier()
+        return self._replier
 
     # -- randomness ------------------------------------------------------------------------
     def _rng(
@@ -211,12 +223,124 @@ class Simulator:
         _check_context(request, request.input_tokens)
         rng = self._rng(body, request, headers)
         cond = self._conditions(request, headers, rng)
+        message_id = f"msg_sim_{rng.integers(1 << 62):016x}"
+        if request.base_model:
+            parts = self._base_model_parts(request, cond, rng, message_id)
+        else:
+            parts = self._chat_parts(request, cond, rng, message_id)
+        content, calls, used, thinking_tokens, reason = parts
+        stop_sequence: str | None = None
+        if request.stop_sequences and not calls:
+            for block in content:
+                if block["type"] == "text":
+                    block["text"], stop_sequence = _apply_stop_sequences(
+                        block["text"], request.stop_sequences
+                    )
+            if stop_sequence is not None:
+                reason = "stop_sequence"
+        content = [b for b in content if b["type"] != "text" or b["text"]]
+        stop_reason = reason
+        for call in calls:
+            input_tokens = tokens.count_text(json.dumps(call.input))
+            if used + input_tokens > request.max_tokens:
+                stop_reason = "max_tokens"
+                break
+            content.append(
+                {
+                    "type": "tool_use",
+                    "id": f"toolu_{rng.integers(1 << 62):016x}",
+                    "name": call.name,
+                    "input": call.input,
+                }
+            )
+            used += input_tokens
+            stop_reason = "tool_use"
+
+        output_tokens = used if request.max_tokens == 0 else max(used, 1)
+        usage = self._usage(body, request, cond, output_tokens, thinking_tokens, headers)
+        latency = self._latency(request, cond, usage["output_tokens"], rng)
+        message = {
+            "id": message_id,
+            "type": "message",
+            "role": "assistant",
+            "model": request.model.id,
+            "content": content,
+            "stop_reason": stop_reason,
+            "stop_sequence": stop_sequence,
+            "usage": usage,
+        }
+        return message, cond.headers(latency)
+
+    def _chat_parts(
+        self,
+        request: MessagesRequest,
+        cond: Conditions,
+        rng: np.random.Generator,
+        message_id: str,
+    ) -> ReplyParts:
+        """A chat model's reply: composed from the reply bank (labkit/sim/replies)."""
         budget = request.max_tokens
         content: list[dict[str, Any]] = []
-        stop_reason = "end_turn"
-        stop_sequence: str | None = None
-        message_id = f"msg_sim_{rng.integers(1 << 62):016x}"
+        brief = cond.brevity or BREVITY_INSTRUCTION in request.system
+        setting = replies.Setting(
+            effort=cond.effort,
+            skill=self._skill(request, cond),
+            params=self._sampling(request),
+            batch_size=cond.batch_size,
+            corrupted=cond.corrupted,
+            drop_top_rate=cond.drop_top_rate,
+            brief=brief,
+        )
+        reading = self.replier.read(request.messages)
+        thinking_tokens = 0
+        if request.thinking_config.on and budget > 0:
+            limit = min(budget, request.thinking_budget or budget)
+            thinking = self.replier.thinking(reading, setting, rng, limit)
+            thinking, thinking_tokens, _ = _cut(thinking, limit)
+            content.append(self._thinking_block(thinking, request, message_id))
+            budget -= thinking_tokens
 
+        calls = self._tool_calls(request, cond, rng) if budget > 0 else []
+        forced = (request.tool_choice or {}).get("type") in ("any", "tool")
+        text = ""
+        if budget <= 0 or (calls and forced):
+            pass  # forced tool use starts the reply with the call: the API prefills it
+        elif calls:
+            failed = replies.last_tool_failed(request.messages)
+            text = self.replier.note(calls[0].name, setting, failed, rng)
+        elif request.output_format is not None:
+            text, used, cut = self._structured(request, budget, cond, rng)
+            content.append({"type": "text", "text": text})
+            reason = "max_tokens" if cut else "end_turn"
+            return content, calls, thinking_tokens + used, thinking_tokens, reason
+        elif replies.last_turn_is_tool_result(request.messages) and request.tools:
+            text = (
+                self.replier.final(setting, rng) or self.replier.reply(reading, setting, rng).text
+            )
+        else:
+            text = self.replier.reply(reading, setting, rng).text
+        text, text_tokens, cut = _cut(text, budget)
+        if cond.corrupted and text:
+            text, _ = replies.corrupt(text, rng)
+            text, text_tokens, _ = _cut(text, budget)
+        content.append({"type": "text", "text": text})
+        reason = "max_tokens" if cut or budget <= 0 else "end_turn"
+        return content, calls, thinking_tokens + text_tokens, thinking_tokens, reason
+
+    def _base_model_parts(
+        self,
+        request: MessagesRequest,
+        cond: Conditions,
+        rng: np.random.Generator,
+        message_id: str,
+    ) -> ReplyParts:
+        """The glass-box base model: the token-level n-gram model continues the last user turn.
+
+        Only the simulator has this route (`labkit-base-model`): it shows next-token sampling
+        and the temperature-0 flip at the level of single words.
+        """
+        budget = request.max_tokens
+        content: list[dict[str, Any]] = []
         thinking_words = 0
         if request.thinking_config.on and budget > 0:
             target = EFFORT_THINKING_WORDS[cond.effort]
@@ -241,50 +365,12 @@ class Simulator:
         if request.output_format is not None and not calls and budget > 0:
             text, text_words, cut = self._structured(request, budget, cond, rng)
         elif not forced and budget > 0:
-            # Forced tool use starts the reply with the call: the API prefills it, no text first.
             text, text_words, cut = self._paragraphs(
                 _last_user_text(request), target, budget, request, cond, rng
             )
-        used = thinking_words + text_words
+        content.append({"type": "text", "text": text})
         reason = "max_tokens" if cut or budget <= 0 else "end_turn"
-        if request.stop_sequences and not calls:
-            text, stop_sequence = _apply_stop_sequences(text, request.stop_sequences)
-            if stop_sequence is not None:
-                reason = "stop_sequence"
-        if text:
-            content.append({"type": "text", "text": text})
-        for call in calls:
-            input_tokens = tokens.count_text(json.dumps(call.input))
-            if used + input_tokens > request.max_tokens:
-                stop_reason = "max_tokens"
-                break
-            content.append(
-                {
-                    "type": "tool_use",
-                    "id": f"toolu_{rng.integers(1 << 62):016x}",
-                    "name": call.name,
-                    "input": call.input,
-                }
-            )
-            used += input_tokens
-            stop_reason = "tool_use"
-        if not calls:
-            stop_reason = reason
-
-        output_tokens = used if request.max_tokens == 0 else max(used, 1)
-        usage = self._usage(body, request, cond, output_tokens, thinking_words, headers)
-        latency = self._latency(request, cond, usage["output_tokens"], rng)
-        message = {
-            "id": message_id,
-            "type": "message",
-            "role": "assistant",
-            "model": request.model.id,
-            "content": content,
-            "stop_reason": stop_reason,
-            "stop_sequence": stop_sequence,
-            "usage": usage,
-        }
-        return message, cond.headers(latency)
+        return content, calls, thinking_words + text_words, thinking_words, reason
 
     def _thinking_block(
         self, text: str, request: MessagesRequest, message_id: str
@@ -321,22 +407,25 @@ class Simulator:
             return text[: budget * 4], budget, True
         return text, used, False
 
-    def _tool_calls(
-        self, request: MessagesRequest, cond: Conditions, rng: np.random.Generator
-    ) -> list[ToolCall]:
-        if not request.tools or (request.tool_choice or {}).get("type") == "none":
-            return []
-        skill = (
+    def _skill(self, request: MessagesRequest, cond: Conditions) -> float:
+        """The model's ability on this request, in logit units: catalog, effort, thinking, faults."""
+        return (
             request.model.skill
             + EFFORT_SKILL[cond.effort]
             + (THINKING_SKILL if request.thinking_config.on else 0.0)
             - (MISROUTED_SKILL_PENALTY if cond.pool != "standard" else 0.0)
             - (BREVITY_SKILL_PENALTY if cond.brevity else 0.0)
         )
+
+    def _tool_calls(
+        self, request: MessagesRequest, cond: Conditions, rng: np.random.Generator
+    ) -> list[ToolCall]:
+        if not request.tools or (request.tool_choice or {}).get("type") == "none":
+            return []
         return self.policy.next_calls(
             request,
             rng,
-            skill=skill,
+            skill=self._skill(request, cond),
             effort=cond.effort,
             params=self._sampling(request),
             forget=cond.thinking_dropped,
@@ -413,6 +502,17 @@ def _last_user_text(request: MessagesRequest) -> str:
             ]
             return " ".join(texts + results)
     return ""
+
+
+def _cut(text: str, budget: int) -> tuple[str, int, bool]:
+    """The text within `budget` output tokens: (text, tokens, whether max_tokens cut it)."""
+    if budget <= 0:
+        return "", 0, bool(text)
+    used = tokens.count_text(text) if text else 0
+    if used <= budget:
+        return text, used, False
+    kept = text[: budget * tokens.CHARS_PER_TOKEN]
+    return kept, tokens.count_text(kept), True
 
 
 def _apply_stop_sequences(text: str, stops: list[str]) -> tuple[str, str | None]:

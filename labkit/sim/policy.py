@@ -233,22 +233,54 @@ def _generic_calls(request: MessagesRequest, rng: np.random.Generator) -> list[T
     return [ToolCall(str(tool["name"]), _arguments(tool, rng, words)) for tool in chosen]
 
 
-def _tools_asked_for(request: MessagesRequest, tools: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Tools the last user turn names (by name, or its words): independent calls it asks for.
+_GENERIC_TOOL_WORDS = frozenset(
+    [
+        "get",
+        "set",
+        "run",
+        "do",
+        "make",
+        "list",
+        "fetch",
+        "create",
+        "update",
+        "delete",
+        "read",
+        "write",
+        "call",
+        "use",
+        "tool",
+        "api",
+    ]
+)
 
-    Only a fresh request counts: once results came back, the model answers instead of calling
-    the same tools again.
+
+def _tools_asked_for(request: MessagesRequest, tools: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Tools the last user turn asks for: independent calls the model should make.
+
+    A tool is asked for when the turn names it ("get_weather" or "get weather"), names what it
+    is about (the distinctive words of its name: "weather"), or says "use the tool" when there
+    is only one. Only a fresh request counts: once results came back, the model answers instead
+    of calling the same tools again.
     """
     last = request.messages[-1]
     if last["role"] != "user" or any(b.get("type") == "tool_result" for b in last["content"]):
         return []
     text = " ".join(str(b.get("text", "")) for b in last["content"] if b.get("type") == "text")
     lowered = text.lower()
-    return [
-        t
-        for t in tools
-        if str(t["name"]).lower() in lowered or str(t["name"]).lower().replace("_", " ") in lowered
-    ]
+    words = set(re.findall(r"[a-z0-9]+", lowered))
+
+    def asked(tool: dict[str, Any]) -> bool:
+        name = str(tool["name"]).lower()
+        if name in lowered or name.replace("_", " ") in lowered:
+            return True
+        distinctive = set(re.findall(r"[a-z0-9]+", name.replace("_", " "))) - _GENERIC_TOOL_WORDS
+        return bool(distinctive) and distinctive <= words
+
+    chosen = [t for t in tools if asked(t)]
+    if not chosen and len(tools) == 1 and re.search(r"\buse (the|your|a) tool\b", lowered):
+        chosen = list(tools)
+    return chosen
 
 
 def _prompt_words(request: MessagesRequest) -> list[str]:

@@ -94,9 +94,12 @@ class Segment:
     marks: tuple[tuple[str, str], ...] = ()  # (path of each cache_control, its ttl)
 
 
+CHARS_PER_TOKEN = 4
+
+
 def count_text(text: str) -> int:
     """About four characters a token, as for English text in real tokenizers."""
-    return max(1, (len(text) + 3) // 4)
+    return max(1, (len(text) + CHARS_PER_TOKEN - 1) // CHARS_PER_TOKEN)
 
 
 def visual_tokens(width: int, height: int) -> int:

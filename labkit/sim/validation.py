@@ -63,6 +63,7 @@ class MessagesRequest:
     seed: str | None = None
     batch_invariant: bool = False
     batch_size: int | None = None
+    base_model: bool = False  # glass-box: the n-gram model continues the text (labkit-base-model)
     segments: list[Segment] = field(default_factory=list)  # the input in prefix order
 
     @property
@@ -444,6 +445,11 @@ def apply_glassbox(headers: dict[str, str], request: MessagesRequest) -> None:
         if flag.strip().lower() not in ("true", "false", "1", "0"):
             raise bad(glass.BATCH_INVARIANT, "true or false")
         request.batch_invariant = flag.strip().lower() in ("true", "1")
+    flag = headers.get(glass.BASE_MODEL)
+    if flag is not None:
+        if flag.strip().lower() not in ("true", "false", "1", "0"):
+            raise bad(glass.BASE_MODEL, "true or false")
+        request.base_model = flag.strip().lower() in ("true", "1")
     seed = headers.get(glass.SEED)
     if seed is not None:
         request.seed = seed

@@ -278,7 +278,7 @@ def ref_repeat(api: Any, prompt: str, count: int, invariant: bool) -> list[tuple
             max_tokens=FLIP_MAX_TOKENS,
             messages=[{"role": "user", "content": prompt}],
             extra_headers=glassbox(
-                temperature=0.0, seed=FLIP_SEED_BASE + k, batch_invariant=invariant
+                temperature=0.0, seed=FLIP_SEED_BASE + k, batch_invariant=invariant, base_model=True
             ),
         )
         rows.append((k, int(raw.headers["labkit-batch-size"]), text_of(raw.parse())))
@@ -953,7 +953,8 @@ def flips_test(nb: Submission) -> None:
         "flips_default (recomputed from your student id's seed)",
         expected=str(want_default[:3]),
         found=default[:3],
-        hint="seed FLIP_SEED_BASE + i, temperature 0.0, max_tokens FLIP_MAX_TOKENS, no effort",
+        hint="seed FLIP_SEED_BASE + i, temperature 0.0, base_model=True, max_tokens "
+        "FLIP_MAX_TOKENS, no effort",
     )
     check(
         invariant == want_invariant,

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
+
 from labkit.sim.app import SimApp
 from labkit.sim.engine import Simulator
 
@@ -32,7 +34,8 @@ def test_same_seed_same_sequence_same_responses():
 
 
 def test_repeated_identical_requests_vary_like_a_real_model():
-    answers = texts(SimApp(Simulator(seed=3)), 12)
+    body = {**BODY, "max_tokens": 300}  # a few paragraphs: room for the choices to differ
+    answers = texts(SimApp(Simulator(seed=3)), 12, body)
     assert len({json.dumps(a) for a in answers}) > 6
 
 
@@ -118,3 +121,85 @@ def test_effort_changes_output_length_and_latency():
         )
     assert stats["max"][0] > 3 * stats["low"][0]
     assert stats["max"][1] > stats["low"][1]
+
+
+def _text(content):
+    return "".join(b["text"] for b in content if b["type"] == "text")
+
+
+def test_a_chat_reply_answers_the_prompt_instead_of_continuing_it():
+    app = SimApp(Simulator(seed=1))
+    body = {
+        **BODY,
+        "max_tokens": 4000,
+        "messages": [{"role": "user", "content": "How should I test a date parser?"}],
+    }
+    for _ in range(5):
+        text = _text(ask(app, body)[0])
+        assert text[0].isupper() and text.rstrip()[-1] in ".!?`"
+        assert "date parser" in text or "parser" in text
+
+
+def test_the_base_model_route_continues_the_text_word_by_word():
+    app = SimApp(Simulator(seed=0))
+    body = {
+        **BODY,
+        "max_tokens": 1,
+        "messages": [{"role": "user", "content": "The function returns"}],
+    }
+    base = {**HEADERS, "labkit-base-model": "true", "labkit-temperature": "0"}
+    content, usage, _ = ask(app, body, base)
+    from labkit.sim import lm
+
+    model = lm.load()
+    logits = model.logits(*model.encode_tail("The function returns"), batch_size=1)
+    assert usage["output_tokens"] == 1
+    assert _text(content) in {model.vocab[int(i)] for i in np.argsort(-logits)[:3]}
+    refused = {**HEADERS, "labkit-base-model": "maybe"}
+    response = app.handle("POST", "/v1/messages", refused, json.dumps(body).encode())
+    assert response.status == 400 and b"labkit-base-model" in response.body
+
+
+def test_max_tokens_cuts_a_chat_reply_and_says_so():
+    app = SimApp(Simulator(seed=2))
+    prompt = [{"role": "user", "content": "How do I write a blameless post-mortem?"}]
+    full = ask(
+        app, {**BODY, "max_tokens": 2000, "messages": prompt}, {**HEADERS, "labkit-seed": "1"}
+    )
+    cut = ask(app, {**BODY, "max_tokens": 10, "messages": prompt}, {**HEADERS, "labkit-seed": "1"})
+    assert cut[1]["output_tokens"] == 10
+    assert _text(full[0]).startswith(_text(cut[0]))
+    assert len(_text(cut[0])) <= 40
+
+
+def test_stop_sequences_end_a_chat_reply_where_they_occur():
+    app = SimApp(Simulator(seed=2))
+    body = {
+        **BODY,
+        "max_tokens": 2000,
+        "messages": [{"role": "user", "content": "How should I test a date parser?"}],
+    }
+    full = _text(ask(app, body, {**HEADERS, "labkit-seed": "4"})[0])
+    word = full.split()[3]
+    response = ask(app, {**body, "stop_sequences": [word]}, {**HEADERS, "labkit-seed": "4"})
+    stopped = _text(response[0])
+    assert full.startswith(stopped) and word not in stopped
+
+
+def test_streaming_sends_the_same_chat_reply(tmp_path):
+    import labkit
+
+    for stream in (False, True):
+        client = labkit.client(seed=5)
+        kwargs = dict(
+            model="sim-sonnet-4-6",
+            max_tokens=300,
+            messages=[{"role": "user", "content": "What is top-p sampling?"}],
+        )
+        if stream:
+            with client.messages.stream(**kwargs) as events:
+                streamed = events.get_final_message()
+        else:
+            plain = client.messages.create(**kwargs)
+    assert streamed.content[0].text == plain.content[0].text
+    assert streamed.usage.output_tokens == plain.usage.output_tokens

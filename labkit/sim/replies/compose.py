@@ -1,0 +1,522 @@
+"""Composing a reply from the bank, one sampled choice at a time.
+
+Every decision of a reply (which plan, which alternative of each step, whether an optional step
+is said, which line of thinking comes next) is a categorical choice made exactly as a token is
+chosen: logits, then the request's temperature, top-k and top-p, then one seeded draw
+(`labkit.sim.sampling.select_token`). The logits of a choice are
+
+    log(author's weight) + a small fixed offset per alternative - skill gap if the alternative is wrong
+
+summed in float32 together with pairs of large terms that cancel exactly in real arithmetic,
+in tiles whose number depends on the batch size, as the token model does (labkit/sim/lm.py). So
+greedy decoding (temperature 0) picks the best-weighted correct alternative every time, except
+where two alternatives are nearly tied: there the batch decides, as on a real server.
+
+The skill gap grows with the model's skill, effort and thinking and shrinks under the serving
+faults, so wrong alternatives are chosen more often by weaker settings, at rates
+`python -m labkit.sim.replies report` measures.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+
+from labkit.sim import lm
+from labkit.sim.faults import unit_hash
+from labkit.sim.replies.bank import EFFORT_RANK, Alternative, Bank, Plan, Step, Topic
+from labkit.sim.replies.intent import STOP_WORDS, Reading
+from labkit.sim.sampling import SamplingParams, select_token
+
+# The skill gap between a correct and a wrong alternative is SKILL_OFFSET + SKILL_SCALE * the
+# model's skill (catalog skill + effort + thinking - fault penalties), in logit units. Tuned so
+# that effort matters more than the extra chances to err that longer answers bring: replies with
+# a wrong claim, on the labelled prompts, fall from about 10% to 2.5% from low to max effort on
+# sim-sonnet-4-6 (the data card has the table).
+SKILL_OFFSET = -1.2
+SKILL_SCALE = 2.0
+JITTER = 0.3  # width of the fixed per-alternative offsets that break ties between equal weights
+INCLUDE_OPTIONAL = 0.4  # an optional step is said a little more often than not
+MASSIVE_SCALE = (
+    30017.3  # float32 rounding residue of about 0.003: about 2% of prompts meet a near-tie
+)
+BRIEF_WORDS = 100  # the Apr 2026 instruction: final answers of at most 100 words
+BRIEF_NOTE_WORDS = 25  # ... and at most 25 words between tool calls
+CORRUPT_FOREIGN_PER_WORD = (
+    0.012  # a corrupted reply of 40 words shows foreign script 38% of the time
+)
+CORRUPT_CODE = 0.5  # share of corrupted code blocks that get a syntax error
+CONTENT_CHARS = 160  # a last turn longer than this carries something to summarise
+RELEVANCE_WEIGHT = 1.5  # logits per unit of plan relevance: the plan that talks about the prompt
+RELEVANCE_CAP = 5.0
+MATCH_BONUS = 3.0
+STYLE_BONUS = 1.5
+# A wrong sentence inside an otherwise correct answer is rarer than a wrong approach followed
+# through (a wrong plan): models are more often coherently wrong than self-contradictory.
+STEP_WRONG_PENALTY = 1.0
+
+_SENTENCE_END = re.compile(r"[.!?](?:[\"')\]`]*)$")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What the serving stack and the request decide about how a reply is sampled."""
+
+    effort: str
+    skill: float
+    params: SamplingParams
+    batch_size: int = 1
+    corrupted: bool = False
+    drop_top_rate: float = 0.0
+    brief: bool = False
+
+    @property
+    def gap(self) -> float:
+        return max(SKILL_OFFSET + SKILL_SCALE * self.skill, 0.0)
+
+
+@dataclass
+class Composition:
+    """A composed reply and how it was made (the simulator's own record; never sent)."""
+
+    text: str
+    topic: str
+    plan: str
+    wrong: int = 0  # wrong choices made: a wrong plan, wrong alternatives, buggy code
+    choices: int = 0
+    near_ties: int = 0  # choices whose two best logits were within float32 rounding
+    corrupted: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+class Chooser:
+    """Makes one sampled choice after another for one reply."""
+
+    def __init__(self, setting: Setting, rng: np.random.Generator) -> None:
+        self.setting = setting
+        self.rng = rng
+        self.split = lm.split_for_batch(setting.batch_size)
+        self.wrong = 0
+        self.choices = 0
+        self.near_ties = 0
+
+    def pick(self, key: str, options: Sequence[Alternative]) -> int:
+        """Index of the chosen alternative (counting wrong choices)."""
+        index = self._choose(
+            key,
+            [_prior(a) - (0.0 if a.correct else STEP_WRONG_PENALTY) for a in options],
+            [not a.correct for a in options],
+        )
+        self.wrong += not options[index].correct
+        return index
+
+    def pick_weighted(self, key: str, priors: Sequence[float], wrong: Sequence[bool]) -> int:
+        index = self._choose(key, priors, wrong)
+        self.wrong += wrong[index]
+        return index
+
+    def include(self, key: str) -> bool:
+        offset = INCLUDE_OPTIONAL + JITTER * (unit_hash("optional", key) - 0.5) * 0.5
+        return self._choose(key + ":optional", [offset, 0.0], [False, False]) == 0
+
+    def _choose(self, key: str, priors: Sequence[float], wrong: Sequence[bool]) -> int:
+        if len(priors) == 1:
+            return 0
+        self.choices += 1
+        logits = self._logits(key, priors, wrong)
+        top_two = np.sort(logits)[-2:]
+        self.near_ties += bool(top_two[1] - top_two[0] < 0.02)
+        rate = self.setting.drop_top_rate
+        drop = rate > 0 and self.rng.random() < rate
+        return select_token(logits, self.setting.params, self.rng, drop_top_token=drop)
+
+    def _logits(
+        self, key: str, priors: Sequence[float], wrong: Sequence[bool]
+    ) -> npt.NDArray[np.float32]:
+        k = len(priors)
+        big = _massive(key, k)
+        prior = np.asarray(priors, dtype=np.float32)
+        skill = np.where(np.asarray(wrong), -self.setting.gap, 0.0).astype(np.float32)
+        # The same interleaving as lm.LanguageModel.components: each big term far from its twin.
+        parts = [big[0], prior, big[2], big[5], skill, big[1], big[4], big[3]]
+        bounds = [round(i * len(parts) / self.split) for i in range(self.split + 1)]
+        total = np.zeros(k, dtype=np.float32)
+        for start, stop in itertools.pairwise(bounds):
+            tile = parts[start].copy()
+            for part in parts[start + 1 : stop]:
+                tile += part
+            total += tile
+        return total
+
+
+@lru_cache(maxsize=4096)
+def _massive(key: str, k: int) -> tuple[npt.NDArray[np.float32], ...]:
+    """Three pairs of large float32 vectors, each pair summing to exactly zero."""
+    seed = int.from_bytes(hashlib.blake2b(f"{key}/{k}".encode(), digest_size=8).digest(), "big")
+    rows = np.random.default_rng(seed).normal(size=(3, k)) * MASSIVE_SCALE
+    out = []
+    for row in rows:
+        out += [row.astype(np.float32), (-row).astype(np.float32)]
+    return tuple(out)
+
+
+def _prior(alternative: Alternative) -> float:
+    prior = float(np.log(alternative.weight))
+    if not alternative.weighted:
+        prior += JITTER * (unit_hash("alternative", alternative.text) - 0.5)
+    return prior
+
+
+# -- text --------------------------------------------------------------------------------------
+class Writer:
+    """Paragraphs of sentences and code blocks, with the prompt's subject filled in."""
+
+    def __init__(self, subject: str, fills: dict[str, str] | None = None) -> None:
+        self.subject = subject
+        self.fills = fills or {}
+        self.paragraphs: list[list[str]] = []
+        self.words = 0
+
+    def fill(self, text: str) -> str:
+        text = text.replace("{subject}", self.subject)
+        for name, value in self.fills.items():
+            text = text.replace("{" + name + "}", value)
+        return _capitalise(text)
+
+    def say(self, text: str, *, paragraph: bool = False) -> None:
+        sentence = self.fill(text)
+        if paragraph or not self.paragraphs:
+            self.paragraphs.append([])
+        self.paragraphs[-1].append(sentence)
+        self.words += len(sentence.split())
+
+    def code(self, code: str, lang: str = "python") -> None:
+        self.paragraphs.append([f"```{lang}\n{code.rstrip()}\n```"])
+        self.paragraphs.append([])
+        self.words += len(code.split())
+
+    def text(self) -> str:
+        return "\n\n".join(" ".join(p) for p in self.paragraphs if p)
+
+
+def _capitalise(text: str) -> str:
+    for i, char in enumerate(text):
+        if char.isalpha():
+            return text[:i] + char.upper() + text[i + 1 :] if i == 0 else text
+        if char not in "\"'(":
+            return text
+    return text
+
+
+def say_steps(
+    steps: Sequence[Step],
+    key: str,
+    writer: Writer,
+    chooser: Chooser,
+    *,
+    word_limit: int | None = None,
+) -> None:
+    """Say each step the effort reaches, in order; stop before going over `word_limit`."""
+    rank = EFFORT_RANK.get(chooser.setting.effort, 2)
+    for number, step in enumerate(steps):
+        if step.effort > rank:
+            continue
+        here = f"{key}/{number}"
+        if step.optional and (chooser.setting.brief or not chooser.include(here)):
+            continue
+        if step.code is not None:
+            if word_limit is not None and writer.words and writer.words > word_limit // 2:
+                continue
+            writer.code(step.code, step.lang)
+            continue
+        index = chooser.pick(here, step.alternatives)
+        text = step.alternatives[index].text
+        if (
+            word_limit is not None
+            and writer.words
+            and writer.words + len(text.split()) > word_limit
+        ):
+            break
+        writer.say(text, paragraph=step.paragraph)
+
+
+def choose_plan(topic: Topic, reading: Reading, chooser: Chooser) -> Plan:
+    content = len(reading.text) > CONTENT_CHARS or reading.text.count("\n") >= 2
+    plans = [p for p in topic.plans if p.when in ("always", "content" if content else "no_content")]
+    plans = plans or list(topic.plans)
+    # In a general topic, a plan named after what the prompt asks for ("a haiku about ...") is
+    # the one to use. (Domain plans are chosen by relevance and their `match` phrases instead.)
+    asked = reading.text.lower()
+    named = [p for p in plans if topic.kind == "general" and p.correct and _names_in(p.name, asked)]
+    plans = named or plans
+    relevance = plan_relevance(topic, reading.text)
+    index = chooser.pick_weighted(
+        f"{topic.id}/plan/{reading.style}",
+        [
+            float(np.log(p.weight))
+            + JITTER * (unit_hash("plan", p.name) - 0.5)
+            + RELEVANCE_WEIGHT * relevance.get(p.name, 0.0)
+            # A how-to plan for a how-to question, an explanation for a what/why question: a
+            # preference, not a rule, so that a plan about the very thing asked still wins.
+            + (STYLE_BONUS if reading.style != "any" and p.style in (reading.style, "any") else 0.0)
+            for p in plans
+        ],
+        [not p.correct for p in plans],
+    )
+    return plans[index]
+
+
+_CONTENT = re.compile(r"[a-z][a-z0-9_+-]{2,}")
+_COMMON = STOP_WORDS | frozenset(
+    [
+        "your",
+        "what",
+        "how",
+        "why",
+        "when",
+        "were",
+        "not",
+        "but",
+        "its",
+        "it's",
+        "use",
+        "using",
+        "have",
+        "has",
+        "about",
+        "from",
+        "into",
+        "they",
+        "them",
+        "then",
+        "than",
+        "there",
+        "their",
+        "which",
+        "like",
+        "more",
+        "most",
+        "some",
+        "any",
+        "all",
+        "one",
+        "two",
+        "get",
+        "make",
+        "good",
+        "best",
+        "way",
+        "need",
+        "want",
+        "know",
+        "think",
+        "really",
+        "also",
+        "very",
+        "much",
+        "many",
+        "here",
+        "where",
+        "who",
+    ]
+)
+
+
+def _content_words(text: str) -> set[str]:
+    return {
+        w[:-1] if w.endswith("s") and len(w) > 4 else w for w in _CONTENT.findall(text.lower())
+    } - _COMMON
+
+
+_PLAN_WORDS: dict[int, tuple[Topic, tuple[tuple[str, frozenset[str]], ...]]] = {}
+
+
+def _plan_words(topic: Topic) -> tuple[tuple[str, frozenset[str]], ...]:
+    """Each plan's content words (its name and its correct sentences), computed once a topic."""
+    cached = _PLAN_WORDS.get(id(topic))
+    if cached is not None and cached[0] is topic:
+        return cached[1]
+    out = []
+    for plan in topic.plans:
+        words = _content_words(plan.name)
+        for step in plan.steps:
+            for alternative in step.alternatives:
+                if alternative.correct:
+                    words |= _content_words(alternative.text)
+        out.append((plan.name, frozenset(words)))
+    _PLAN_WORDS[id(topic)] = (topic, tuple(out))
+    return tuple(out)
+
+
+@lru_cache(maxsize=8192)
+def _phrase(phrase: str) -> re.Pattern[str]:
+    # Not preceded by a letter or digit: "\b" would never match before "*args" or "@property".
+    return re.compile(rf"(?<![a-z0-9_]){re.escape(phrase.lower())}")
+
+
+def _patterns(plan: Plan) -> list[re.Pattern[str]]:
+    return [_phrase(m) for m in plan.match]
+
+
+def plan_relevance(topic: Topic, text: str) -> dict[str, float]:
+    """How much of the prompt each plan talks about: its rare words count most (idf-weighted)."""
+    plans = _plan_words(topic)
+    asked = _content_words(text)
+    if not plans or not asked:
+        return {}
+    count = len(plans)
+    lowered = text.lower()
+    relevance = {}
+    for plan, (name, words) in zip(topic.plans, plans, strict=True):
+        score = 0.0
+        for word in sorted(asked & words):  # a fixed order: float sums must not vary by process
+            share = sum(word in other for _, other in plans) / count
+            score += float(np.log(1.0 / share))  # a word every plan uses says nothing
+        # Shared words count up to a cap (a long prompt shares many words with any plan); the
+        # author's own cues, the `match` phrases found in the prompt, count in full on top.
+        score = min(score, RELEVANCE_CAP)
+        score += MATCH_BONUS * sum(bool(pattern.search(lowered)) for pattern in _patterns(plan))
+        relevance[name] = score
+    return relevance
+
+
+def _names_in(name: str, text: str) -> bool:
+    """True when every word of a plan's name (of four letters or more) occurs in the text."""
+    words = [w for w in re.findall(r"[a-z]+", name.lower()) if len(w) >= 4]
+    return bool(words) and all(re.search(rf"\b{w}", text) for w in words)
+
+
+def summary_fills(text: str) -> dict[str, str]:
+    """`{summary}` and `{line_count}` for a summary of pasted text: its telling lines, quoted."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    telling = re.compile(r"error|fail|passed|warn|exception|traceback|timeout|denied|killed", re.I)
+    picked = [line for line in lines if telling.search(line)][:3] or lines[1:3] or lines[:1]
+    quoted = [f"`{line[:77] + '...' if len(line) > 80 else line}`" for line in picked]
+    summary = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+    return {"summary": summary.replace("{", "(").replace("}", ")"), "line_count": str(len(lines))}
+
+
+def compose_text(
+    bank: Bank,
+    reading: Reading,
+    setting: Setting,
+    rng: np.random.Generator,
+) -> Composition:
+    """The reply to a conversation read as `reading`."""
+    from labkit.sim.replies import code as code_answers
+
+    topic = bank.topics.get(reading.topic) or bank.topics["unclear"]
+    chooser = Chooser(setting, rng)
+    writer = Writer(reading.subject or topic.subject_default, summary_fills(reading.text))
+    limit = BRIEF_WORDS if setting.brief else None
+    plan_name = ""
+    if reading.followup is not None:
+        steps = topic.followups.get(reading.followup) or (
+            bank.followups[reading.followup].steps if reading.followup in bank.followups else ()
+        )
+        plan_name = f"followup:{reading.followup}"
+        if steps:
+            say_steps(steps, f"{topic.id}/{plan_name}", writer, chooser, word_limit=limit)
+    if not writer.paragraphs and topic.writes_code:
+        plan_name = code_answers.write(topic, reading, writer, chooser, word_limit=limit)
+    elif not writer.paragraphs:
+        plan = choose_plan(topic, reading, chooser)
+        plan_name = plan.name
+        say_steps(plan.steps, f"{topic.id}/{plan.name}", writer, chooser, word_limit=limit)
+    text = writer.text()
+    result = Composition(text, topic.id, plan_name, chooser.wrong, chooser.choices)
+    result.near_ties = chooser.near_ties
+    return result
+
+
+def compose_lines(
+    lines: Sequence[str],
+    key: str,
+    words: int,
+    subject: str,
+    setting: Setting,
+    rng: np.random.Generator,
+) -> str:
+    """About `words` words of lines in sampled order (each at most once): a model's thinking."""
+    writer = Writer(subject)
+    chooser = Chooser(setting, rng)
+    remaining = [Alternative(line) for line in dict.fromkeys(lines)]
+    while remaining and writer.words < words:
+        index = chooser.pick(f"{key}/{len(remaining)}", remaining)
+        writer.say(remaining.pop(index).text, paragraph=writer.words > 0 and rng.random() < 0.2)
+    return writer.text()
+
+
+def compose_note(
+    bank: Bank, tool: str, setting: Setting, after_failure: bool, rng: np.random.Generator
+) -> str:
+    """The short note a coding agent writes before a tool call."""
+    effort = "low" if setting.brief else setting.effort
+    options = bank.preamble(tool, effort, after_failure)
+    if not options:
+        return ""
+    chooser = Chooser(setting, rng)
+    writer = Writer("the task")
+    writer.say(options[chooser.pick(f"preamble/{tool}/{effort}/{after_failure}", options)].text)
+    return writer.text()
+
+
+# -- faults ------------------------------------------------------------------------------------
+_PROSE_WORD = re.compile(r"(?<=[a-z]) (?=[a-z]{3,}\b)")
+_CODE_BLOCK = re.compile(r"```[a-z]*\n(.*?)\n```", re.S)
+
+
+def corrupt(text: str, rng: np.random.Generator) -> tuple[str, bool]:
+    """The Aug 2025 TPU misconfiguration: a rare foreign-script token, or a syntax error in code.
+
+    Applied to the text a user sees (after max_tokens), as a per-token fault would be: the longer
+    the reply, the likelier a foreign token. Returns the text and whether anything changed.
+    """
+    changed = False
+    blocks = list(_CODE_BLOCK.finditer(text))
+    if blocks and rng.random() < CORRUPT_CODE:
+        block = blocks[int(rng.integers(len(blocks)))]
+        broken = _break_code(block.group(1), rng)
+        if broken != block.group(1):
+            text = text[: block.start(1)] + broken + text[block.end(1) :]
+            changed = True
+    words = len(text.split())
+    if rng.random() < 1 - (1 - CORRUPT_FOREIGN_PER_WORD) ** words:
+        prose = [m for m in _PROSE_WORD.finditer(text) if not _inside(m.start(), _CODE_BLOCK, text)]
+        if prose:
+            where = prose[int(rng.integers(len(prose)))].start()
+            token = lm.FOREIGN_TOKENS[int(rng.integers(len(lm.FOREIGN_TOKENS)))]
+            text = f"{text[:where]} {token}{text[where:]}"
+            changed = True
+    return text, changed
+
+
+def _inside(position: int, pattern: re.Pattern[str], text: str) -> bool:
+    return any(m.start() <= position < m.end() for m in pattern.finditer(text))
+
+
+def _break_code(code: str, rng: np.random.Generator) -> str:
+    lines = code.split("\n")
+    colons = [i for i, line in enumerate(lines) if line.rstrip().endswith(":")]
+    if colons:
+        i = colons[int(rng.integers(len(colons)))]
+        lines[i] = lines[i].rstrip()[:-1]  # a block header without its colon
+        return "\n".join(lines)
+    closers = [i for i, line in enumerate(lines) if line.rstrip().endswith(")")]
+    if closers:
+        i = closers[int(rng.integers(len(closers)))]
+        lines[i] = lines[i].rstrip()[:-1]  # an unclosed call
+    return "\n".join(lines)
+
+
+def ends_a_sentence(text: str) -> bool:
+    """True when a reply ends as a sentence (or a code block) should."""
+    stripped = text.rstrip()
+    return bool(_SENTENCE_END.search(stripped)) or stripped.endswith("```")
