@@ -38,7 +38,7 @@ from labkit.sim.sampling import SamplingParams, select_token
 # The skill gap between a correct and a wrong alternative is SKILL_OFFSET + SKILL_SCALE * the
 # model's skill (catalog skill + effort + thinking - fault penalties), in logit units. Tuned so
 # that effort matters more than the extra chances to err that longer answers bring: replies with
-# a wrong claim, on the labelled prompts, fall from about 10% to 2.5% from low to max effort on
+# a wrong claim, on the labelled prompts, fall from about 9% to 2% from low to max effort on
 # sim-sonnet-4-6 (the data card has the table).
 SKILL_OFFSET = -1.2
 SKILL_SCALE = 2.0
@@ -257,6 +257,12 @@ def choose_plan(topic: Topic, reading: Reading, chooser: Chooser) -> Plan:
     named = [p for p in plans if topic.kind == "general" and p.correct and _names_in(p.name, asked)]
     plans = named or plans
     relevance = plan_relevance(topic, reading.text)
+    # A misconception wins when skill fails, not because it matches the prompt better than every
+    # correct answer: a wrong plan is never more relevant than the most relevant correct one.
+    best_correct = max((relevance.get(p.name, 0.0) for p in plans if p.correct), default=0.0)
+    for plan in plans:
+        if not plan.correct and plan.name in relevance:
+            relevance[plan.name] = min(relevance[plan.name], best_correct)
     index = chooser.pick_weighted(
         f"{topic.id}/plan/{reading.style}",
         [
