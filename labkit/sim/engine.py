@@ -53,6 +53,24 @@ SIM_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 ReplyParts = tuple[list[dict[str, Any]], list[ToolCall], int, int, str]
 
 
+def skill_of(
+    model_skill: float,
+    effort: str,
+    *,
+    thinking: bool = False,
+    misrouted: bool = False,
+    brevity: bool = False,
+) -> float:
+    """A model's ability on a request, in logit units: catalog, effort, thinking, faults."""
+    return (
+        model_skill
+        + EFFORT_SKILL[effort]
+        + (THINKING_SKILL if thinking else 0.0)
+        - (MISROUTED_SKILL_PENALTY if misrouted else 0.0)
+        - (BREVITY_SKILL_PENALTY if brevity else 0.0)
+    )
+
+
 def _check_context(request: MessagesRequest, prompt_tokens: int) -> None:
     window = request.model.context_window
     if prompt_tokens > window:
@@ -287,7 +305,6 @@ class Simulator:
             skill=self._skill(request, cond),
             params=self._sampling(request),
             batch_size=cond.batch_size,
-            corrupted=cond.corrupted,
             drop_top_rate=cond.drop_top_rate,
             brief=brief,
         )
@@ -408,13 +425,12 @@ class Simulator:
         return text, used, False
 
     def _skill(self, request: MessagesRequest, cond: Conditions) -> float:
-        """The model's ability on this request, in logit units: catalog, effort, thinking, faults."""
-        return (
-            request.model.skill
-            + EFFORT_SKILL[cond.effort]
-            + (THINKING_SKILL if request.thinking_config.on else 0.0)
-            - (MISROUTED_SKILL_PENALTY if cond.pool != "standard" else 0.0)
-            - (BREVITY_SKILL_PENALTY if cond.brevity else 0.0)
+        return skill_of(
+            request.model.skill,
+            cond.effort,
+            thinking=request.thinking_config.on,
+            misrouted=cond.pool != "standard",
+            brevity=cond.brevity,
         )
 
     def _tool_calls(

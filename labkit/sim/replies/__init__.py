@@ -21,6 +21,7 @@ from labkit.sim.replies.bank import Bank, BankError, load_bank
 from labkit.sim.replies.compose import (
     Composition,
     Setting,
+    compose_line,
     compose_lines,
     compose_note,
     compose_text,
@@ -134,11 +135,4 @@ class Replier:
 
     def final(self, setting: Setting, rng: np.random.Generator) -> str:
         """An agent's closing words after its last tool result."""
-        from labkit.sim.replies.compose import Chooser, Writer
-
-        if not self.bank.final:
-            return ""
-        writer = Writer("the task")
-        chooser = Chooser(setting, rng)
-        writer.say(self.bank.final[chooser.pick("final", self.bank.final)].text)
-        return writer.text()
+        return compose_line(self.bank.final, "final", setting, rng)

@@ -118,7 +118,7 @@ class Snippet:
     variants: tuple[Variant, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity equality: a topic can key the caches of its plans
 class Topic:
     id: str
     kind: str

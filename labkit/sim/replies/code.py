@@ -92,6 +92,7 @@ def _suite_answers() -> tuple[Answer, ...]:
     return tuple(answers)
 
 
+@cache
 def answers_for(topic: Topic) -> tuple[Answer, ...]:
     snippets = tuple(
         Answer(s.name, tuple(frozenset(_words(m)) for m in s.match), s.variants, 0.3)
@@ -101,12 +102,13 @@ def answers_for(topic: Topic) -> tuple[Answer, ...]:
 
 
 @cache
-def _idf(names: tuple[str, ...], keys: tuple[tuple[frozenset[str], ...], ...]) -> dict[str, float]:
+def _idf(topic: Topic) -> dict[str, float]:
+    """How rare each keyword is among the topic's answers: a rare one names its answer."""
+    answers = answers_for(topic)
     counts: Counter[str] = Counter()
-    for key_sets in keys:
-        counts.update(set().union(*key_sets))
-    total = len(names)
-    return {word: math.log(1 + total / n) for word, n in counts.items()}
+    for answer in answers:
+        counts.update(set().union(*answer.keywords))
+    return {word: math.log(1 + len(answers) / n) for word, n in counts.items()}
 
 
 def best_answer(topic: Topic, text: str) -> Answer | None:
@@ -114,7 +116,7 @@ def best_answer(topic: Topic, text: str) -> Answer | None:
     answers = answers_for(topic)
     if not answers:
         return None
-    idf = _idf(tuple(a.name for a in answers), tuple(a.keywords for a in answers))
+    idf = _idf(topic)
     words = _words(text)
     best: tuple[float, int] = (0.0, -1)
     for number, answer in enumerate(answers):

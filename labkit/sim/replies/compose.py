@@ -23,8 +23,8 @@ import hashlib
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
+from functools import cache, lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -73,7 +73,6 @@ class Setting:
     skill: float
     params: SamplingParams
     batch_size: int = 1
-    corrupted: bool = False
     drop_top_rate: float = 0.0
     brief: bool = False
 
@@ -90,10 +89,6 @@ class Composition:
     topic: str
     plan: str
     wrong: int = 0  # wrong choices made: a wrong plan, wrong alternatives, buggy code
-    choices: int = 0
-    near_ties: int = 0  # choices whose two best logits were within float32 rounding
-    corrupted: bool = False
-    notes: list[str] = field(default_factory=list)
 
 
 class Chooser:
@@ -104,8 +99,6 @@ class Chooser:
         self.rng = rng
         self.split = lm.split_for_batch(setting.batch_size)
         self.wrong = 0
-        self.choices = 0
-        self.near_ties = 0
 
     def pick(self, key: str, options: Sequence[Alternative]) -> int:
         """Index of the chosen alternative (counting wrong choices)."""
@@ -129,10 +122,7 @@ class Chooser:
     def _choose(self, key: str, priors: Sequence[float], wrong: Sequence[bool]) -> int:
         if len(priors) == 1:
             return 0
-        self.choices += 1
         logits = self._logits(key, priors, wrong)
-        top_two = np.sort(logits)[-2:]
-        self.near_ties += bool(top_two[1] - top_two[0] < 0.02)
         rate = self.setting.drop_top_rate
         drop = rate > 0 and self.rng.random() < rate
         return select_token(logits, self.setting.params, self.rng, drop_top_token=drop)
@@ -341,14 +331,9 @@ def _content_words(text: str) -> set[str]:
     } - _COMMON
 
 
-_PLAN_WORDS: dict[int, tuple[Topic, tuple[tuple[str, frozenset[str]], ...]]] = {}
-
-
+@cache
 def _plan_words(topic: Topic) -> tuple[tuple[str, frozenset[str]], ...]:
     """Each plan's content words (its name and its correct sentences), computed once a topic."""
-    cached = _PLAN_WORDS.get(id(topic))
-    if cached is not None and cached[0] is topic:
-        return cached[1]
     out = []
     for plan in topic.plans:
         words = _content_words(plan.name)
@@ -357,7 +342,6 @@ def _plan_words(topic: Topic) -> tuple[tuple[str, frozenset[str]], ...]:
                 if alternative.correct:
                     words |= _content_words(alternative.text)
         out.append((plan.name, frozenset(words)))
-    _PLAN_WORDS[id(topic)] = (topic, tuple(out))
     return tuple(out)
 
 
@@ -437,9 +421,7 @@ def compose_text(
         plan_name = plan.name
         say_steps(plan.steps, f"{topic.id}/{plan.name}", writer, chooser, word_limit=limit)
     text = writer.text()
-    result = Composition(text, topic.id, plan_name, chooser.wrong, chooser.choices)
-    result.near_ties = chooser.near_ties
-    return result
+    return Composition(text, topic.id, plan_name, chooser.wrong)
 
 
 def compose_lines(
@@ -460,18 +442,24 @@ def compose_lines(
     return writer.text()
 
 
+def compose_line(
+    options: Sequence[Alternative], key: str, setting: Setting, rng: np.random.Generator
+) -> str:
+    """One sampled sentence on its own: an agent's note before a tool call, or its last word."""
+    if not options:
+        return ""
+    writer = Writer("the task")
+    writer.say(options[Chooser(setting, rng).pick(key, options)].text)
+    return writer.text()
+
+
 def compose_note(
     bank: Bank, tool: str, setting: Setting, after_failure: bool, rng: np.random.Generator
 ) -> str:
     """The short note a coding agent writes before a tool call."""
     effort = "low" if setting.brief else setting.effort
     options = bank.preamble(tool, effort, after_failure)
-    if not options:
-        return ""
-    chooser = Chooser(setting, rng)
-    writer = Writer("the task")
-    writer.say(options[chooser.pick(f"preamble/{tool}/{effort}/{after_failure}", options)].text)
-    return writer.text()
+    return compose_line(options, f"preamble/{tool}/{effort}/{after_failure}", setting, rng)
 
 
 # -- faults ------------------------------------------------------------------------------------

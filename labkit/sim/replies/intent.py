@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import difflib
 import itertools
-import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -158,9 +157,6 @@ class IntentClassifier:
         weights = np.array([w for _, w in found])
         total: npt.NDArray[np.float64] = self._log_probs[:, columns] @ weights / weights.sum()
         return total
-
-    def posterior(self, text: str) -> npt.NDArray[np.float64]:
-        return _softmax(self.scores(text))
 
     def foreign_words(self, text: str) -> tuple[list[str], list[str]]:
         """(content words the examples never use and that are no typo of one, all words known).
@@ -468,7 +464,3 @@ def subject_of(text: str) -> str | None:
     if found := _EXCEPTION.search(text):
         return f"the `{found.group(1)}`"
     return None
-
-
-def log_odds(p: float) -> float:
-    return math.log(p / (1 - p))

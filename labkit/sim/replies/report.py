@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from labkit.sim.catalog import EFFORT_SKILL, EFFORTS, MODELS, THINKING_SKILL
+from labkit.sim.catalog import EFFORTS, MODELS
+from labkit.sim.engine import skill_of
 from labkit.sim.replies import Reading, Replier, Setting, ends_a_sentence
 from labkit.sim.replies.bank import BankError, default_bank_path, load_bank
 from labkit.sim.sampling import SamplingParams
@@ -65,7 +66,8 @@ def starts_a_sentence(text: str) -> bool:
 def setting_for(
     model: str, effort: str, *, thinking: bool = False, temperature: float = 1.0
 ) -> Setting:
-    skill = MODELS[model].skill + EFFORT_SKILL[effort] + (THINKING_SKILL if thinking else 0.0)
+    # The engine's own formula, so that the figures are the engine's.
+    skill = skill_of(MODELS[model].skill, effort, thinking=thinking)
     return Setting(effort=effort, skill=skill, params=SamplingParams(temperature=temperature))
 
 
