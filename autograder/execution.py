@@ -30,6 +30,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import weakref
 from pathlib import Path
 from queue import Empty
 from time import monotonic
@@ -122,6 +123,9 @@ class LimitedKernelManager(AsyncKernelManager):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.private_dir = tempfile.mkdtemp(prefix="autograde-kernel-")
+        # Removed with the manager even if no kernel ever ran or cleanup was never reached (an
+        # interrupted grading run): such folders used to pile up in /tmp.
+        weakref.finalize(self, shutil.rmtree, self.private_dir, True)
         self.connection_file = os.path.join(self.private_dir, "kernel.json")
         if os.name == "posix":  # unix sockets: the kernel's network namespace has no loopback
             os.mkdir(os.path.join(self.private_dir, "ipc"), 0o700)

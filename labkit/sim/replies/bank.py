@@ -25,7 +25,7 @@ from labkit.sim.catalog import EFFORTS
 BANK_ENV = "LABKIT_REPLIES_DIR"
 KINDS = frozenset({"domain", "general"})
 STYLES = frozenset({"howto", "explain", "any"})
-WHEN = frozenset({"always", "content", "no_content"})
+WHEN = frozenset({"always", "content", "no_content", "other_language"})
 FOLLOWUP_MODES = ("more", "example", "simpler", "why")
 CODE_KINDS = frozenset(
     {"correct", "off_by_one", "missed_edge_case", "wrong_type", "wrong_algorithm", "raises"}
@@ -51,7 +51,7 @@ _TOPIC_KEYS = frozenset(
         "snippets",
     }
 )
-_PLAN_KEYS = frozenset({"name", "style", "correct", "weight", "steps", "when", "match"})
+_PLAN_KEYS = frozenset({"name", "style", "correct", "weight", "steps", "when", "match", "asks"})
 _STEP_KEYS = frozenset({"say", "wrong", "effort", "paragraph", "optional", "code", "lang"})
 _SNIPPET_KEYS = frozenset({"name", "match", "variants"})
 _VARIANT_KEYS = frozenset({"kind", "code", "note"})
@@ -98,6 +98,9 @@ class Plan:
     weight: float = 1.0
     when: str = "always"
     match: tuple[str, ...] = ()  # phrases that show a prompt asks what this plan answers
+    # Questions, as people phrase them, that this plan answers: a prompt close to one of them is
+    # asked for this plan (and they teach the topic classifier too). Correct plans only.
+    asks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -163,7 +166,13 @@ class Bank:
     preambles: tuple[Preamble, ...] = ()
     thinking: tuple[str, ...] = ()  # generic reasoning lines (thinking.toml)
     final: tuple[Alternative, ...] = ()  # an agent's closing note after its last tool call
+    # The sentences around answers about the user's own code (code_answers.toml): kind -> part
+    # -> alternatives, e.g. code_answers["tests"]["intro"].
+    code_answers: dict[str, dict[str, tuple[Alternative, ...]]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def framing(self, kind: str, part: str) -> tuple[Alternative, ...]:
+        return self.code_answers.get(kind, {}).get(part, ())
 
     def preamble(self, tool: str, effort: str, after_failure: bool) -> tuple[Alternative, ...]:
         """The notes for a tool call, falling back to the `default` tool and to any effort."""
@@ -213,7 +222,33 @@ def _load_cached(folder: Path) -> Bank:
     if thinking_path.exists():
         table = _read_toml(thinking_path)
         thinking = _strings(table, "lines", thinking_path, minimum=1)
-    return Bank(folder, topics, followups, preambles, thinking, final)
+    code_answers = _load_code_answers(folder / "code_answers.toml")
+    return Bank(folder, topics, followups, preambles, thinking, final, code_answers)
+
+
+# What each kind of answer about the user's code needs said around it.
+CODE_ANSWER_PARTS = {
+    "tests": ("intro", "outro"),
+    "explain": ("intro", "outro"),
+    "review": ("intro", "clean", "outro"),
+    "refactor": ("intro", "outro"),
+    "arithmetic": ("answer", "unanswerable"),
+}
+
+
+def _load_code_answers(path: Path) -> dict[str, dict[str, tuple[Alternative, ...]]]:
+    if not path.exists():
+        return {}
+    table = _read_toml(path)
+    _no_unknown(table, frozenset(CODE_ANSWER_PARTS), path, "")
+    out = {}
+    for kind, parts in CODE_ANSWER_PARTS.items():
+        raw = table.get(kind)
+        if not isinstance(raw, dict):
+            raise BankError(path, f"[{kind}] is missing (it needs {', '.join(parts)})")
+        _no_unknown(raw, frozenset(parts), path, kind)
+        out[kind] = {part: _alternatives(raw.get(part), path, f"{kind}.{part}") for part in parts}
+    return out
 
 
 def load_topic(path: Path) -> Topic:
@@ -293,7 +328,17 @@ def _plan(raw: dict[str, Any], path: Path, where: str) -> Plan:
         weight=_weight(raw.get("weight", 1.0), path, where),
         when=when,
         match=_strings(raw, "match", path, minimum=1, where=where) if "match" in raw else (),
+        asks=_asks(raw, path, where),
     )
+
+
+def _asks(raw: dict[str, Any], path: Path, where: str) -> tuple[str, ...]:
+    if "asks" not in raw:
+        return ()
+    if not _get(raw, "correct", bool, path, where, default=True):
+        # A wrong plan wins when skill fails, never because a prompt asked for it.
+        raise BankError(path, f"{where}: a plan with correct = false cannot have asks")
+    return _strings(raw, "asks", path, minimum=1, where=where)
 
 
 def _step(raw: Any, path: Path, where: str) -> Step:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -18,7 +19,8 @@ from labkit import tasks
 from labkit.sim.faults import unit_hash
 from labkit.sim.replies.bank import EFFORT_RANK, Alternative, Topic, Variant
 from labkit.sim.replies.compose import JITTER, Chooser, Writer, choose_plan, say_steps
-from labkit.sim.replies.intent import STOP_WORDS, Reading
+from labkit.sim.replies.intent import Reading
+from labkit.sim.replies.words import STOP_WORDS
 
 MATCH_THRESHOLD = 2.5
 PARTIAL = 0.6  # a phrase with only some of its words present counts this much
@@ -134,7 +136,13 @@ def best_answer(topic: Topic, text: str) -> Answer | None:
 
 
 def write(
-    topic: Topic, reading: Reading, writer: Writer, chooser: Chooser, *, word_limit: int | None
+    topic: Topic,
+    reading: Reading,
+    writer: Writer,
+    chooser: Chooser,
+    asked: Mapping[str, float] | None = None,
+    *,
+    word_limit: int | None,
 ) -> str:
     """Write a code answer into `writer`; returns what was answered (the plan's name)."""
     answer = best_answer(topic, reading.text)
@@ -143,7 +151,7 @@ def write(
         writer.subject = topic.subject_default
     if answer is None:
         if topic.plans:  # a topic may still answer in prose when nothing matches
-            plan = choose_plan(topic, reading, chooser)
+            plan = choose_plan(topic, reading, chooser, asked)
             say_steps(plan.steps, f"{topic.id}/{plan.name}", writer, chooser, word_limit=word_limit)
             return plan.name
         return _skeleton(topic, reading, writer, chooser)

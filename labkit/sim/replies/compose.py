@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -31,8 +31,10 @@ import numpy.typing as npt
 
 from labkit.sim import lm
 from labkit.sim.faults import unit_hash
+from labkit.sim.replies import arithmetic, asks
 from labkit.sim.replies.bank import EFFORT_RANK, Alternative, Bank, Plan, Step, Topic
-from labkit.sim.replies.intent import STOP_WORDS, Reading
+from labkit.sim.replies.intent import Reading
+from labkit.sim.replies.words import STOP_WORDS
 from labkit.sim.sampling import SamplingParams, select_token
 
 # The skill gap between a correct and a wrong alternative is SKILL_OFFSET + SKILL_SCALE * the
@@ -58,6 +60,9 @@ RELEVANCE_WEIGHT = 1.5  # logits per unit of plan relevance: the plan that talks
 RELEVANCE_CAP = 5.0
 MATCH_BONUS = 3.0
 STYLE_BONUS = 1.5
+# Logits per unit of closeness to a plan's asks (0..1): a prompt that is nearly one of them gets
+# that plan almost always; one half-way between two neighbours gets either.
+ASK_WEIGHT = 10.0
 # A wrong sentence inside an otherwise correct answer is rarer than a wrong approach followed
 # through (a wrong plan): models are more often coherently wrong than self-contradictory.
 STEP_WRONG_PENALTY = 1.0
@@ -180,8 +185,9 @@ class Writer:
             text = text.replace("{" + name + "}", value)
         return _capitalise(text)
 
-    def say(self, text: str, *, paragraph: bool = False) -> None:
-        sentence = self.fill(text)
+    def say(self, text: str, *, paragraph: bool = False, literal: bool = False) -> None:
+        """Add a sentence; `literal` text (read from the user's code) is not filled in."""
+        sentence = text if literal else self.fill(text)
         if paragraph or not self.paragraphs:
             self.paragraphs.append([])
         self.paragraphs[-1].append(sentence)
@@ -237,14 +243,23 @@ def say_steps(
         writer.say(text, paragraph=step.paragraph)
 
 
-def choose_plan(topic: Topic, reading: Reading, chooser: Chooser) -> Plan:
+def choose_plan(
+    topic: Topic, reading: Reading, chooser: Chooser, asked: Mapping[str, float] | None = None
+) -> Plan:
+    """One plan of the topic, sampled: `asked` is each plan's closeness to the prompt (asks.py)."""
     content = len(reading.text) > CONTENT_CHARS or reading.text.count("\n") >= 2
-    plans = [p for p in topic.plans if p.when in ("always", "content" if content else "no_content")]
-    plans = plans or list(topic.plans)
+    if not reading.in_english and any(p.when == "other_language" for p in topic.plans):
+        plans = [p for p in topic.plans if p.when == "other_language"]
+    else:
+        when = ("always", "content" if content else "no_content")
+        plans = [p for p in topic.plans if p.when in when]
+        plans = plans or [p for p in topic.plans if p.when != "other_language"] or list(topic.plans)
     # In a general topic, a plan named after what the prompt asks for ("a haiku about ...") is
     # the one to use. (Domain plans are chosen by relevance and their `match` phrases instead.)
-    asked = reading.text.lower()
-    named = [p for p in plans if topic.kind == "general" and p.correct and _names_in(p.name, asked)]
+    lowered = reading.text.lower()
+    named = [
+        p for p in plans if topic.kind == "general" and p.correct and _names_in(p.name, lowered)
+    ]
     plans = named or plans
     relevance = plan_relevance(topic, reading.text)
     # A misconception wins when skill fails, not because it matches the prompt better than every
@@ -259,6 +274,7 @@ def choose_plan(topic: Topic, reading: Reading, chooser: Chooser) -> Plan:
             float(np.log(p.weight))
             + JITTER * (unit_hash("plan", p.name) - 0.5)
             + RELEVANCE_WEIGHT * relevance.get(p.name, 0.0)
+            + ASK_WEIGHT * (asked or {}).get(p.name, 0.0)
             # A how-to plan for a how-to question, an explanation for a what/why question: a
             # preference, not a rule, so that a plan about the very thing asked still wins.
             + (STYLE_BONUS if reading.style != "any" and p.style in (reading.style, "any") else 0.0)
@@ -347,8 +363,12 @@ def _plan_words(topic: Topic) -> tuple[tuple[str, frozenset[str]], ...]:
 
 @lru_cache(maxsize=8192)
 def _phrase(phrase: str) -> re.Pattern[str]:
-    # Not preceded by a letter or digit: "\b" would never match before "*args" or "@property".
-    return re.compile(rf"(?<![a-z0-9_]){re.escape(phrase.lower())}")
+    # A phrase that starts with a letter must not start inside a word ("\b" would never match
+    # before "*args" or "@property"); one that starts with a symbol ("[::-1]", "?.") may follow
+    # anything, as it does in `s[::-1]` or `user?.name`.
+    lowered = phrase.lower()
+    guard = r"(?<![a-z0-9_])" if lowered[:1].isalnum() or lowered[:1] == "_" else ""
+    return re.compile(guard + re.escape(lowered))
 
 
 def _patterns(plan: Plan) -> list[re.Pattern[str]]:
@@ -401,6 +421,7 @@ def compose_text(
 ) -> Composition:
     """The reply to a conversation read as `reading`."""
     from labkit.sim.replies import code as code_answers
+    from labkit.sim.replies import own_code
 
     topic = bank.topics.get(reading.topic) or bank.topics["unclear"]
     chooser = Chooser(setting, rng)
@@ -414,14 +435,39 @@ def compose_text(
         plan_name = f"followup:{reading.followup}"
         if steps:
             say_steps(steps, f"{topic.id}/{plan_name}", writer, chooser, word_limit=limit)
+    if not writer.paragraphs and reading.followup is None:
+        plan_name = _arithmetic(bank, reading.text, writer, chooser)
+    if not writer.paragraphs:
+        plan_name = own_code.answer(bank, topic, reading, writer, chooser) or ""
     if not writer.paragraphs and topic.writes_code:
-        plan_name = code_answers.write(topic, reading, writer, chooser, word_limit=limit)
+        asked = asks.index_for(bank).similarity(topic.id, reading.text)
+        plan_name = code_answers.write(topic, reading, writer, chooser, asked, word_limit=limit)
     elif not writer.paragraphs:
-        plan = choose_plan(topic, reading, chooser)
+        plan = choose_plan(
+            topic, reading, chooser, asks.index_for(bank).similarity(topic.id, reading.text)
+        )
         plan_name = plan.name
         say_steps(plan.steps, f"{topic.id}/{plan.name}", writer, chooser, word_limit=limit)
     text = writer.text()
     return Composition(text, topic.id, plan_name, chooser.wrong)
+
+
+def _arithmetic(bank: Bank, text: str, writer: Writer, chooser: Chooser) -> str:
+    """A prompt that is nothing but a sum gets its value (arithmetic.py); "" for any other."""
+    body = arithmetic.expression(text)
+    if body is None:
+        return ""
+    writer.fills = {"expression": arithmetic.pretty(body)}
+    try:
+        writer.fills["value"] = arithmetic.shown(arithmetic.evaluate(body))
+        part = "answer"
+    except ValueError as problem:
+        writer.fills["reason"] = str(problem)
+        part = "unanswerable"
+    options = bank.framing("arithmetic", part)
+    if options:
+        writer.say(options[chooser.pick(f"arithmetic/{part}", options)].text)
+    return "arithmetic"
 
 
 def compose_lines(

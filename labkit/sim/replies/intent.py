@@ -10,6 +10,7 @@ turns.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import itertools
 import re
@@ -21,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from labkit.sim.replies.bank import Bank
+from labkit.sim.replies.words import STOP_WORDS, in_another_language, stem
 
 FOLLOWUP_PREFIX = "followup:"
 WORD_WEIGHT = 1.0
@@ -54,65 +56,13 @@ FOREIGN_WEIGHT = 1.5  # how strongly words the course never uses point outside i
 
 _WORD = re.compile(r"[a-z0-9_]+(?:'[a-z]+)?")
 _CODE_FENCE = re.compile(r"```.*?(```|$)", re.S)
-# Function words: they say how a question is asked, not what it is about.
-STOP_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "to",
-        "and",
-        "or",
-        "in",
-        "on",
-        "at",
-        "for",
-        "is",
-        "are",
-        "was",
-        "be",
-        "it",
-        "this",
-        "that",
-        "i",
-        "you",
-        "me",
-        "my",
-        "we",
-        "our",
-        "with",
-        "as",
-        "by",
-        "do",
-        "does",
-        "did",
-        "so",
-        "if",
-        "can",
-        "could",
-        "would",
-        "should",
-        "will",
-        "just",
-        "please",
-        "pls",
-    ]
-)
 _STOP = STOP_WORDS
-
-
-def _stem(word: str) -> str:
-    for suffix in ("'s", "ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
 
 
 def features(text: str) -> dict[str, float]:
     """Weighted features of a text: stemmed words, adjacent pairs, letter trigrams of words."""
     lowered = _CODE_FENCE.sub(" code ", text.lower())
-    words = [_stem(w) for w in _WORD.findall(lowered)]
+    words = [stem(w) for w in _WORD.findall(lowered)]
     found: defaultdict[str, float] = defaultdict(float)
     for word in words:
         found["w:" + word] += WORD_WEIGHT
@@ -164,7 +114,7 @@ class IntentClassifier:
         The second list is empty when the text has no word the classifier knows at all
         (keyboard mashing, "um"): nothing to go on.
         """
-        words = [_stem(w) for w in _WORD.findall(_CODE_FENCE.sub(" ", text.lower()))]
+        words = [stem(w) for w in _WORD.findall(_CODE_FENCE.sub(" ", text.lower()))]
         known = [w for w in words if "w:" + w in self.index]
         content = [w for w in words if w not in _STOP and len(w) > 2 and not w.isdigit()]
         foreign = [w for w in content if "w:" + w not in self.index and not self._near_known(w)]
@@ -205,6 +155,10 @@ class Reading:
     style: str  # howto | explain | any
     confidence: float
     text: str  # the last user turn's text
+    # The turns before it, oldest first, user and assistant alternating: what "it" refers to in
+    # "now add tests for it" (the code the assistant just wrote).
+    earlier: tuple[str, ...] = ()
+    in_english: bool = True  # False: the prose is in another language (answered in English)
 
 
 def classifier_for(bank: Bank) -> IntentClassifier:
@@ -212,6 +166,8 @@ def classifier_for(bank: Bank) -> IntentClassifier:
     if isinstance(cached, IntentClassifier):
         return cached
     labelled = [(t.id, e) for t in bank.topics.values() for e in t.examples]
+    # The questions a plan answers are examples of its topic too.
+    labelled += [(t.id, a) for t in bank.topics.values() for p in t.plans for a in p.asks]
     labelled += [(FOLLOWUP_PREFIX + m.id, e) for m in bank.followups.values() for e in m.examples]
     classifier = IntentClassifier(labelled)
     bank.extra["classifier"] = classifier
@@ -219,6 +175,17 @@ def classifier_for(bank: Bank) -> IntentClassifier:
 
 
 def read(bank: Bank, user_turns: Sequence[str], answers: Sequence[str] = ()) -> Reading:
+    """Read the conversation from its user turns; see `_read` (this adds the earlier turns)."""
+    reading = _read(bank, user_turns, answers)
+    earlier: list[str] = []
+    for index, turn in enumerate(user_turns[:-1]):
+        earlier.append(turn)
+        if index < len(answers):
+            earlier.append(answers[index])
+    return dataclasses.replace(reading, earlier=tuple(earlier)) if earlier else reading
+
+
+def _read(bank: Bank, user_turns: Sequence[str], answers: Sequence[str] = ()) -> Reading:
     """Read the conversation from its user turns (oldest first; the last is answered).
 
     `answers` are the assistant's turns between them (answers[i] follows user_turns[i]): what
@@ -229,9 +196,11 @@ def read(bank: Bank, user_turns: Sequence[str], answers: Sequence[str] = ()) -> 
     earlier = [t for t in user_turns[:-1] if t.strip()]
     if not text.strip() or not any(ch.isalnum() for ch in text):
         return Reading("unclear", None, None, "any", 1.0, text)
+    if in_another_language(text):
+        return Reading(OUT_OF_SCOPE, None, None, "any", 1.0, text, in_english=False)
     scores = classifier.scores(text)
     foreign, words = classifier.foreign_words(text)
-    if not words or (not earlier and not _has_content(text)):
+    if not words or (not earlier and not _has_content(text) and not _names_a_plan(bank, text)):
         # "x", "it", "can you", "and then": nothing to go on, so ask.
         return Reading("unclear", None, None, "any", 1.0, text)
     scores = _request_forms(classifier, text, scores)
@@ -313,10 +282,33 @@ def _request_forms(
     return adjusted
 
 
+def _names_a_plan(bank: Bank, text: str) -> str | None:
+    """The general topic whose plan's `match` phrase is most of the text ("what can you do?").
+
+    Such prompts are all function words, yet ask something definite: the plan's author says so.
+    """
+    lowered = " ".join(_WORD.findall(text.lower()))
+    for topic in bank.topics.values():
+        if topic.kind != "general":
+            continue
+        for plan in topic.plans:
+            for phrase in plan.match:
+                spoken = " ".join(_WORD.findall(phrase.lower()))
+                if spoken and len(spoken) * 2 >= len(lowered) and f" {spoken} " in f" {lowered} ":
+                    return topic.id
+    return None
+
+
 def _has_content(text: str) -> bool:
-    """Does the text hold any word beyond function words and single letters?"""
+    """Does the text hold any word beyond function words and single letters, or an operator?"""
     words = _WORD.findall(text.lower())
-    return any(w not in _STOP and len(w) > 1 and w not in _EMPTY_WORDS for w in words)
+    if any(w not in _STOP and len(w) > 1 and w not in _EMPTY_WORDS for w in words):
+        return True
+    # "what does := do?", "what is ?? in js": the operator is what the question is about.
+    return bool(_OPERATOR.search(text))
+
+
+_OPERATOR = re.compile(r"(?<![\w\s])[^\w\s?!.,'\"]{2,3}(?![\w\s])|\s[^\w\s?!.,'\"]{2,3}(?=\s|$|\?)")
 
 
 _EMPTY_WORDS = frozenset(
@@ -405,6 +397,13 @@ _WRITE_WHAT = re.compile(
     rf"(?=\s*[?.!\n]|\s*$|\s+(?:in python|please|pls|using)\b)",
     re.I,
 )
+# "a poem about autumn", "a haiku on flaky tests": what a creative piece is about, bare or not.
+_CREATIVE_ABOUT = re.compile(
+    r"\b(?:haiku|limerick|poem|sonnet|joke|pun|story|rap|song|verse|riddle|ode)s?\s+"
+    r"(?:about|on|of|for|regarding)\s+([\w'#+-]+(?:\.\w+)*(?:\s+[\w'#+-]+(?:\.\w+)*){0,5}?)"
+    r"(?=\s*[?.!\n,;:]|\s*$|\s+(?:please|pls|in (?:\d|the style|english)|that|which|for (?:my|a|an|the|me))\b)",
+    re.I,
+)
 _FOR_WHAT = re.compile(rf"\b(?:for|about|of|with)\s+({_NP}){_STOPS_AFTER}", re.I)
 _BACKTICKED = re.compile(r"`([A-Za-z_][A-Za-z0-9_.]*(?:\(\))?)`")
 _CALLED = re.compile(r"\b([a-z_][a-z0-9]*_[a-z0-9_]+|[a-z]+[A-Z][A-Za-z0-9]*)\s*\(")
@@ -448,6 +447,8 @@ def _acceptable(phrase: str) -> bool:
 def subject_of(text: str) -> str | None:
     """A noun phrase naming what the prompt is about, in the second person; None if unsure."""
     prose = _CODE_FENCE.sub(" ", text)
+    if found := _CREATIVE_ABOUT.search(prose):
+        return _second_person(found.group(1).strip())
     if found := _BACKTICKED.search(text):
         return f"`{found.group(1)}`"
     if found := _CALLED.search(prose):  # is_palindrome(s), parseDate(x): a named function

@@ -143,3 +143,36 @@ def test_a_first_message_with_no_content_gets_a_question_back(replier, text):
 )
 def test_the_form_of_a_request_counts_as_much_as_its_subject(replier, prompt, topic):
     assert replier.read([user(prompt)]).topic == topic
+
+
+@pytest.mark.parametrize(
+    ("prompt", "subject"),
+    [
+        ("write a poem about kubernetes", "kubernetes"),
+        ("a haiku about javascript please", "javascript"),
+        ("Write me a short poem about the sea.", "the sea"),
+        ("tell me a joke about my flaky tests", "your flaky tests"),
+    ],
+)
+def test_a_creative_piece_is_about_what_follows_about(prompt, subject):
+    assert subject_of(prompt) == subject
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"), [("what can you do?", "identity"), ("who are you", "identity")]
+)
+def test_function_words_that_a_plan_names_are_a_question_not_noise(replier, text, topic):
+    assert replier.read([user(text)]).topic == topic
+
+
+def test_a_prompt_in_another_language_is_answered_in_english_whatever_it_mentions(replier):
+    reading = replier.read([user("Wie funktioniert git rebase?")])
+    assert (reading.topic, reading.in_english) == ("out_of_scope", False)
+    assert replier.read([user("How does git rebase work?")]).in_english
+
+
+def test_a_reading_keeps_the_earlier_turns_for_what_it_refers_to(replier):
+    reading = replier.read(
+        [user("write median"), assistant("def median(xs): ..."), user("now add tests for it")]
+    )
+    assert reading.earlier == ("write median", "def median(xs): ...")

@@ -1,0 +1,244 @@
+"""Answers about the user's own code: tests for a named function, and pasted code read for real.
+
+A developer pastes a function and asks what it does, whether it has a bug, or for a cleaner
+version; or asks for tests of a function named in the prompt or written in the previous answer
+("now add tests for it"). A reply that answers with general advice is off topic to that reader.
+So the pasted code is parsed (reader.py) and the answer is about it; tests for a function of the
+task suite are that task's tests, written against its specification (expected values that come
+from running the code would pass on its bugs too).
+
+Sampling still decides: the framing sentences are alternatives, and a weaker model sometimes
+misses a review finding or leaves out the edge-case tests (counted as wrong choices), at rates
+set by the same skill gap as every other choice.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from functools import cache
+
+from labkit import tasks
+from labkit.sim.replies import reader
+from labkit.sim.replies.bank import EFFORT_RANK, Bank, Topic
+from labkit.sim.replies.compose import Chooser, Writer
+from labkit.sim.replies.intent import Reading
+
+# "write tests for ...", "add a few unit tests", "now add tests for it", "can you test median?"
+_ASKS_FOR_TESTS = re.compile(
+    r"\b(write|add|give me|create|generate|make|show me|need|want|draft|produce)\b[^.?!]{0,40}?"
+    r"\b(unit[ -]?tests?|pytest tests?|tests?|test cases?|test suite)\b(?!\s+(?:pass|fail|run))"
+    r"|\btest(?:s)? for (?:it|this|that|`)|^\s*(?:and |now |then )?tests?\s*(?:for it)?\s*[?.!]*\s*$",
+    re.I,
+)
+_ASKS_FOR_REFACTOR = re.compile(
+    r"\b(refactor\w*|clean(?:er)?\s*(?:it|this)?\s*up|tidy|more readable|readabl\w+|simplif\w+|"
+    r"more pythonic|pythonic|rewrite|improve (?:it|this)|make (?:it|this) (?:better|nicer|cleaner))",
+    re.I,
+)
+_ASKS_FOR_REVIEW = re.compile(
+    r"\b(review|bugs?|wrong with|what's wrong|whats wrong|any (?:issues|problems)|issues? with|"
+    r"problems? with|correct\??|mistakes?|broken|smell\w*|feedback|critique|lgtm|approve)\b",
+    re.I,
+)
+_ASKS_TO_EXPLAIN = re.compile(
+    r"\b(what does|what do|what is this|explain|walk me through|how does|what happens|"
+    r"understand|break (?:it|this) down|eli5|meaning of)\b",
+    re.I,
+)
+_DEFINED = re.compile(r"^\s*(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(", re.M)
+_NAMED = re.compile(r"`([A-Za-z_]\w*)(?:\([^`]*\))?`|\b([a-z_][a-z0-9_]*)\s*\(")
+_FENCED = re.compile(r"```[a-zA-Z0-9_+-]*\n(.*?)```", re.S)
+TEST_COUNTS = (2, 3, 4, 6, 99)  # tests written at effort low .. max
+_TOPICS = frozenset(
+    {"testing", "write_code", "code_review", "debugging", "refactoring", "explain_code"}
+)
+
+
+def answer(
+    bank: Bank,
+    topic: Topic,
+    reading: Reading,
+    writer: Writer,
+    chooser: Chooser,
+) -> str | None:
+    """Write an answer about the user's code into `writer`; its name, or None if none applies."""
+    if topic.kind != "domain" or reading.followup is not None:
+        return None
+    text = reading.text
+    pasted = reader.pasted_code(text)
+    if _ASKS_FOR_TESTS.search(text) and (topic.id in _TOPICS or reading.earlier):
+        return _tests(bank, reading, pasted, writer, chooser)
+    if pasted is None:
+        return None
+    asked = _asked_kind(text, topic.id)
+    if asked == "refactor":
+        return _refactor(bank, pasted, writer, chooser) or _review(bank, pasted, writer, chooser)
+    if asked == "review":
+        return _review(bank, pasted, writer, chooser)
+    if asked == "explain":
+        return _explain(bank, pasted, writer, chooser)
+    return None
+
+
+def _asked_kind(text: str, topic_id: str) -> str | None:
+    """What the prompt asks of its code; the words of the request first, then the topic."""
+    prose = _FENCED.sub(" ", text)
+    if _ASKS_FOR_REFACTOR.search(prose):
+        return "refactor"
+    if _ASKS_FOR_REVIEW.search(prose):
+        return "review"
+    if _ASKS_TO_EXPLAIN.search(prose):
+        return "explain"
+    return {"refactoring": "refactor", "code_review": "review", "debugging": "review"}.get(
+        topic_id, "explain" if topic_id == "explain_code" else None
+    )
+
+
+# -- tests -------------------------------------------------------------------------------------
+def function_asked(reading: Reading, pasted: str | None) -> tuple[str | None, str | None]:
+    """(the function to test, its source when known): pasted, named, or written just before."""
+    if pasted:
+        name = reader.describe_name(pasted)
+        if name:
+            return name, pasted
+    suite = _suite_by_name()
+    for match in _NAMED.finditer(reading.text):
+        name = match.group(1) or match.group(2)
+        if name in suite:
+            return name, None
+    backticked = [m.group(1) for m in _NAMED.finditer(reading.text) if m.group(1)]
+    for turn in reversed(reading.earlier):
+        for block in reversed(_FENCED.findall(turn) or [turn]):
+            found = _DEFINED.findall(block)
+            if found:
+                return found[0], block
+    if backticked:
+        return backticked[0], None
+    return None, None
+
+
+@cache
+def _suite_by_name() -> dict[str, tasks.Task]:
+    try:
+        return {task.entry_point: task for task in tasks.load_suite()}
+    except tasks.TaskError:  # a broken suite must not take replies down with it
+        return {}
+
+
+def _tests(
+    bank: Bank, reading: Reading, pasted: str | None, writer: Writer, chooser: Chooser
+) -> str | None:
+    name, source = function_asked(reading, pasted)
+    if name is None:
+        return None
+    task = _suite_by_name().get(name)
+    code: str | None
+    if task is not None:
+        code = _suite_tests(task, chooser)
+    elif source is not None:
+        code = reader.tests_for(source, name)
+    else:
+        return None
+    if not code:
+        return None
+    writer.subject = f"`{name}`"
+    _frame(bank, "tests", "intro", writer, chooser)
+    writer.code(code)
+    _frame(bank, "tests", "outro", writer, chooser)
+    return f"tests for {name}"
+
+
+def _suite_tests(task: tasks.Task, chooser: Chooser) -> str:
+    """The task's own tests, as many as the effort reaches (a weaker model may skip the edges)."""
+    tree = ast.parse(task.test_code)
+    header: list[str] = []
+    tests: list[str] = []
+    for node in tree.body:
+        segment = ast.get_source_segment(task.test_code, node, padded=False) or ""
+        if isinstance(node, ast.ImportFrom) and node.module == "solution":
+            header.append(
+                f"from your_module import {task.entry_point}  # the module that defines it"
+            )
+        elif isinstance(node, ast.FunctionDef) and node.name.startswith("test"):
+            decorators = "".join(
+                f"@{ast.get_source_segment(task.test_code, d)}\n" for d in node.decorator_list
+            )
+            tests.append(decorators + segment)
+        else:
+            header.append(segment)
+    rank = EFFORT_RANK.get(chooser.setting.effort, 2)
+    count = TEST_COUNTS[min(rank, len(TEST_COUNTS) - 1)]
+    chosen = tests[:count]
+    if len(tests) > 2:
+        # A weaker model writes the happy path and stops: plausible, and it misses the bugs.
+        keep = chooser.pick_weighted(f"tests/{task.id}/edges", [0.0, -1.0], [False, True]) == 0
+        if not keep:
+            chosen = tests[:1]
+    return "\n".join(header) + "\n\n\n" + "\n\n\n".join(chosen) + "\n"
+
+
+# -- pasted code -------------------------------------------------------------------------------
+def _subject(pasted: str) -> str:
+    name = reader.describe_name(pasted)
+    return f"`{name}`" if name else "this code"
+
+
+def _explain(bank: Bank, pasted: str, writer: Writer, chooser: Chooser) -> str | None:
+    sentences = reader.explain(pasted)
+    if not sentences:
+        return None
+    writer.subject = _subject(pasted)
+    _frame(bank, "explain", "intro", writer, chooser)
+    rank = EFFORT_RANK.get(chooser.setting.effort, 2)
+    for sentence in sentences[: 3 + 2 * rank]:
+        writer.say(sentence, literal=True)
+    _frame(bank, "explain", "outro", writer, chooser, paragraph=True)
+    return "explain pasted code"
+
+
+def _review(bank: Bank, pasted: str, writer: Writer, chooser: Chooser) -> str | None:
+    findings = reader.review(pasted)
+    writer.subject = _subject(pasted)
+    kept = [
+        f
+        for i, f in enumerate(findings)
+        # Each finding can be missed, a weaker model more often: a review that misses a bug
+        # reads as confidently as one that catches it.
+        if chooser.pick_weighted(f"review/{f.kind}/{i}", [0.0, -1.5], [False, True]) == 0
+    ]
+    if kept:
+        _frame(bank, "review", "intro", writer, chooser)
+        for finding in kept:
+            writer.say(finding.message, paragraph=True, literal=True)
+    else:
+        _frame(bank, "review", "clean", writer, chooser)
+    _frame(bank, "review", "outro", writer, chooser, paragraph=True)
+    return "review pasted code"
+
+
+def _refactor(bank: Bank, pasted: str, writer: Writer, chooser: Chooser) -> str | None:
+    refactoring = reader.refactor(pasted)
+    if refactoring is None:
+        return None
+    writer.subject = _subject(pasted)
+    _frame(bank, "refactor", "intro", writer, chooser)
+    writer.code(refactoring.source)
+    for change in refactoring.changes:
+        writer.say(change, literal=True)
+    _frame(bank, "refactor", "outro", writer, chooser, paragraph=True)
+    return "refactor pasted code"
+
+
+def _frame(
+    bank: Bank,
+    kind: str,
+    part: str,
+    writer: Writer,
+    chooser: Chooser,
+    *,
+    paragraph: bool = False,
+) -> None:
+    options = bank.framing(kind, part)
+    if options:
+        writer.say(options[chooser.pick(f"{kind}/{part}", options)].text, paragraph=paragraph)

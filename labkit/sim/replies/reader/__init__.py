@@ -1,0 +1,52 @@
+"""Read the Python a user pasted, so a reply can talk about *their* code, truthfully.
+
+The reply model recognises a prompt's topic ("what does this do?", "review this", "refactor
+this") and composes an answer from the bank's plans; on their own those plans can only give
+generic advice, because nothing reads the code. This package reads it with the standard
+library's `ast` and returns facts a reply can quote:
+
+    source = pasted_code(prompt)            # the code in the prompt, or None
+    explain(source)                         # 2-8 true sentences about what it does
+    review(source)                          # [Finding(line, kind, message), ...]: real checks
+    refactor(source)                        # Refactoring(source, changes) or None
+    tests_for(source, "name")               # a small, honest pytest module, or None
+    describe_name(source)                   # the first top-level def, for the reply to mention
+
+Everything here is pure, deterministic and standard library only, and nothing raises: code that
+does not parse, truncated or deeply nested code, and input over MAX_CHARS characters give None
+or an empty list. A simulated model that crashes on odd input is worse than one that falls back
+to generic advice.
+
+One module per concern, each importing only from the ones listed before it:
+
+    source      finding the code in a prompt and parsing it; the helpers the others share
+    glossary    what well-known calls, decorators and name prefixes mean
+    explain     explain
+    checks      the checks review runs, one function per kind of finding
+    review      review
+    refactor    refactor
+    kinds       parameter and result types as the code shows them, and sample values
+    guards      the guards a function starts with: whether they hold, how to trip them
+    testgen     tests_for
+"""
+
+from __future__ import annotations
+
+from labkit.sim.replies.reader.checks import Finding
+from labkit.sim.replies.reader.explain import explain
+from labkit.sim.replies.reader.refactor import Refactoring, refactor
+from labkit.sim.replies.reader.review import review
+from labkit.sim.replies.reader.source import MAX_CHARS, describe_name, pasted_code
+from labkit.sim.replies.reader.testgen import tests_for
+
+__all__ = [
+    "MAX_CHARS",
+    "Finding",
+    "Refactoring",
+    "describe_name",
+    "explain",
+    "pasted_code",
+    "refactor",
+    "review",
+    "tests_for",
+]

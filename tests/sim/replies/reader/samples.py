@@ -1,0 +1,124 @@
+"""Code samples that more than one test module reads, and `src`, which writes them."""
+
+import textwrap
+
+
+def src(text):
+    return textwrap.dedent(text).strip("\n") + "\n"
+
+
+SCORES = src(
+    """
+    import json
+
+    def load_scores(path, minimum=0):
+        with open(path) as f:
+            data = json.load(f)
+        out = []
+        for name, score in data.items():
+            if score >= minimum:
+                out.append((name, score))
+        if not out:
+            raise ValueError("no scores")
+        return sorted(out, key=lambda p: p[1], reverse=True)
+    """
+)
+
+
+CLEAN = src(
+    """
+    import json
+    import logging
+    import math
+    import sys
+    from dataclasses import dataclass, field
+
+    logger = logging.getLogger(__name__)
+
+
+    @dataclass
+    class Report:
+        path: str
+        counts: dict[str, int] = field(default_factory=dict)
+
+        def top(self, n: int = 3) -> list[tuple[str, int]]:
+            return sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+
+
+    def read_words(path: str) -> list[str]:
+        with open(path, encoding="utf-8") as handle:
+            return [word.lower() for line in handle for word in line.split()]
+
+
+    def mean_length(words: list[str]) -> float:
+        if not words:
+            return 0.0
+        return sum(len(w) for w in words) / len(words)
+
+
+    def is_close(a: float, b: float) -> bool:
+        return math.isclose(a, b, abs_tol=1e-9)
+
+
+    def first_long(words: list[str], minimum: int = 5) -> str | None:
+        for word in words:
+            if len(word) >= minimum:
+                return word
+        return None
+
+
+    def load(path: str, defaults: dict[str, str] | None = None) -> dict[str, str]:
+        settings = dict(defaults or {})
+        try:
+            with open(path) as handle:
+                settings.update(json.load(handle))
+        except FileNotFoundError:
+            logger.warning("no config at %s", path)
+        except json.JSONDecodeError:
+            logger.exception("bad config at %s", path)
+            raise
+        return settings
+
+
+    def drop_first_negative(numbers: list[int]) -> list[int]:
+        for number in numbers:
+            if number < 0:
+                numbers.remove(number)
+                break
+        return numbers
+
+
+    def classify(n: int) -> str:
+        if n is None or n == 0:
+            return "zero"
+        return "negative" if n < 0 else "positive"
+
+
+    def main(argv: list[str] | None = None) -> int:
+        args = sys.argv[1:] if argv is None else argv
+        if not args:
+            print("usage: words FILE", file=sys.stderr)
+            return 2
+        words = read_words(args[0])
+        for index, word in enumerate(words):
+            print(f"{index}: {word}")
+        return 0
+
+
+    if __name__ == "__main__":
+        raise SystemExit(main())
+    """
+)
+
+
+FACTORIAL = src(
+    """
+    def factorial(n):
+        if n < 0:
+            raise ValueError("negative")
+        result = 1
+        for k in range(2, n + 1):
+            result *= k
+        return result
+    """
+)
