@@ -63,13 +63,15 @@ def answer(
     chooser: Chooser,
 ) -> str | None:
     """Write an answer about the user's code into `writer`; its name, or None if none applies."""
-    if topic.kind != "domain" or reading.followup is not None:
-        return None
     text = reading.text
     pasted = reader.pasted_code(text)
+    # "now write tests for it" is read as a follow-up of the earlier turn, and asks for tests of
+    # the code in it: the request decides, not the follow-up mode.
     if _ASKS_FOR_TESTS.search(text) and (topic.id in _TOPICS or reading.earlier):
-        return _tests(bank, reading, pasted, writer, chooser)
-    if pasted is None:
+        answered = _tests(bank, reading, pasted, writer, chooser)
+        if answered:
+            return answered
+    if topic.kind != "domain" or reading.followup is not None or pasted is None:
         return None
     asked = _asked_kind(text, topic.id)
     if asked == "refactor":
@@ -112,7 +114,7 @@ def function_asked(reading: Reading, pasted: str | None) -> tuple[str | None, st
         for block in reversed(_FENCED.findall(turn) or [turn]):
             found = _DEFINED.findall(block)
             if found:
-                return found[0], block
+                return found[0], reader.pasted_code(block) or block
     if backticked:
         return backticked[0], None
     return None, None

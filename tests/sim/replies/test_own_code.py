@@ -132,3 +132,12 @@ def test_questions_without_code_are_answered_by_the_bank(replier):
     reply = answer(replier, [user("What's the difference between a mock and a stub?")])
     assert reply.plan not in {"explain pasted code", "review pasted code", "refactor pasted code"}
     assert "```" not in reply.text or "mock" in reply.text.lower()
+
+
+def test_tests_for_code_the_user_pasted_in_an_earlier_turn(replier):
+    pasted = "can you clean this up?\n\ndef find_common(a, b):\n    out = []\n    for x in a:\n        if x in b and x not in out:\n            out.append(x)\n    return out\n"
+    first = [user(pasted)]
+    written = answer(replier, first).text
+    follow = [*first, {"role": "assistant", "content": written}, user("now write tests for it")]
+    code = code_of(answer(replier, follow).text)
+    assert "from your_module import find_common" in code and "def test_" in code
