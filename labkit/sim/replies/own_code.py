@@ -3,8 +3,8 @@
 A developer pastes a function and asks what it does, whether it has a bug, or for a cleaner
 version; or asks for tests of a function named in the prompt or written in the previous answer
 ("now add tests for it"). A reply that answers with general advice is off topic to that reader.
-So the pasted code is parsed (reader.py) and the answer is about it; tests for a function of the
-task suite are that task's tests, written against its specification (expected values that come
+So the pasted code is parsed (the reader package) and the answer is about it; tests for a
+function of the task suite are that task's tests, written against its specification (expected values that come
 from running the code would pass on its bugs too).
 
 Sampling still decides: the framing sentences are alternatives, and a weaker model sometimes
