@@ -64,7 +64,7 @@ def answer(
 ) -> str | None:
     """Write an answer about the user's code into `writer`; its name, or None if none applies."""
     text = reading.text
-    pasted = reader.pasted_code(text)
+    pasted = reader.pasted_code(text) or inline_code(text)
     # "now write tests for it" is read as a follow-up of the earlier turn, and asks for tests of
     # the code in it: the request decides, not the follow-up mode.
     if _ASKS_FOR_TESTS.search(text) and (topic.id in _TOPICS or reading.earlier):
@@ -80,6 +80,27 @@ def answer(
         return _review(bank, pasted, writer, chooser)
     if asked == "explain":
         return _explain(bank, pasted, writer, chooser)
+    return None
+
+
+_INLINE = re.compile(r"`([^`\n]{3,200})`|:\s+([^\n]{3,200}?)\s*$")
+
+
+def inline_code(text: str) -> str | None:
+    """Code written into the sentence: "what does this do: [x**2 for x in xs if x % 2]"."""
+    for match in _INLINE.finditer(text.strip()):
+        candidate = (match.group(1) or match.group(2) or "").strip().rstrip("?")
+        if not re.search(r"[\[\](){}=<>+*/%]", candidate):
+            continue  # prose after a colon ("a question: how do I ...") has none of these
+        try:
+            tree = ast.parse(candidate)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        if tree.body and not all(
+            isinstance(node, ast.Expr) and isinstance(node.value, ast.Name | ast.Constant)
+            for node in tree.body
+        ):
+            return candidate
     return None
 
 

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from labkit.sim.replies import Replier
+from labkit.sim.replies.own_code import inline_code
 from labkit.sim.replies.report import setting_for
 
 FENCE = re.compile(r"```python\n(.*?)```", re.S)
@@ -141,3 +142,27 @@ def test_tests_for_code_the_user_pasted_in_an_earlier_turn(replier):
     follow = [*first, {"role": "assistant", "content": written}, user("now write tests for it")]
     code = code_of(answer(replier, follow).text)
     assert "from your_module import find_common" in code and "def test_" in code
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        (
+            "what does this do: [x**2 for x in range(10) if x % 2]",
+            "[x**2 for x in range(10) if x % 2]",
+        ),
+        (
+            "explain `sorted(d.items(), key=lambda kv: kv[1])`",
+            "sorted(d.items(), key=lambda kv: kv[1])",
+        ),
+        ("I have a question: how do I test this?", None),
+        ("quick one: why is my test flaky?", None),
+    ],
+)
+def test_code_written_into_the_sentence_is_found(text, code):
+    assert inline_code(text) == code
+
+
+def test_an_inline_expression_is_explained_not_answered_with_advice(replier):
+    reply = answer(replier, [user("what does this do: [x**2 for x in range(10) if x % 2]")])
+    assert reply.plan == "explain pasted code" and "range(10)" in reply.text
