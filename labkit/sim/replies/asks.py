@@ -17,13 +17,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from labkit.sim.replies.bank import Bank
-from labkit.sim.replies.words import STOP_WORDS, stem
+from labkit.sim.replies.words import CODE_FENCE, STOP_WORDS, stem
 
 MEMO_SIZE = 4096
 PAIR_WEIGHT = 0.7
 UNKNOWN_WEIGHT = 0.5  # a pair of words ("temperature zero") is rarer than either word alone
 _WORD = re.compile(r"[a-z0-9_]+")
-_CODE_FENCE = re.compile(r"```.*?(```|$)", re.S)
 # How a question is asked, not what it asks about.
 _ASKING = frozenset(
     [
@@ -102,7 +101,7 @@ _IGNORED = STOP_WORDS | _ASKING
 
 def terms(text: str) -> Counter[str]:
     """Stemmed content words of a text and the pairs they make (code blocks count as one word)."""
-    lowered = _CODE_FENCE.sub(" code ", text.lower())
+    lowered = CODE_FENCE.sub(" code ", text.lower())
     words = [stem(w) for w in _WORD.findall(lowered) if w not in _IGNORED and len(w) > 1]
     found: Counter[str] = Counter(words)
     for first, second in itertools.pairwise(words):

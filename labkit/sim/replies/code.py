@@ -77,13 +77,18 @@ def _words(text: str) -> set[str]:
 
 
 @cache
-def _suite_answers() -> tuple[Answer, ...]:
+def suite_tasks() -> tuple[tasks.Task, ...]:
+    """The task suite, or nothing: a broken suite must not take replies down with it."""
     try:
-        suite = tasks.load_suite()
+        return tuple(tasks.load_suite())
     except tasks.TaskError:
         return ()
+
+
+@cache
+def _suite_answers() -> tuple[Answer, ...]:
     answers = []
-    for task in suite:
+    for task in suite_tasks():
         keys = (frozenset(_words(task.entry_point)), frozenset(_words(task.title)))
         variants = tuple(
             Variant(c.kind, c.code.strip("\n"), "")

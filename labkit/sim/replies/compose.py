@@ -439,15 +439,14 @@ def compose_text(
         plan_name = _arithmetic(bank, reading.text, writer, chooser)
     if not writer.paragraphs:
         plan_name = own_code.answer(bank, topic, reading, writer, chooser) or ""
-    if not writer.paragraphs and topic.writes_code:
+    if not writer.paragraphs:
         asked = asks.index_for(bank).similarity(topic.id, reading.text)
-        plan_name = code_answers.write(topic, reading, writer, chooser, asked, word_limit=limit)
-    elif not writer.paragraphs:
-        plan = choose_plan(
-            topic, reading, chooser, asks.index_for(bank).similarity(topic.id, reading.text)
-        )
-        plan_name = plan.name
-        say_steps(plan.steps, f"{topic.id}/{plan.name}", writer, chooser, word_limit=limit)
+        if topic.writes_code:
+            plan_name = code_answers.write(topic, reading, writer, chooser, asked, word_limit=limit)
+        else:
+            plan = choose_plan(topic, reading, chooser, asked)
+            plan_name = plan.name
+            say_steps(plan.steps, f"{topic.id}/{plan.name}", writer, chooser, word_limit=limit)
     text = writer.text()
     return Composition(text, topic.id, plan_name, chooser.wrong)
 
@@ -464,9 +463,7 @@ def _arithmetic(bank: Bank, text: str, writer: Writer, chooser: Chooser) -> str:
     except ValueError as problem:
         writer.fills["reason"] = str(problem)
         part = "unanswerable"
-    options = bank.framing("arithmetic", part)
-    if options:
-        writer.say(options[chooser.pick(f"arithmetic/{part}", options)].text)
+    say_one(bank.framing("arithmetic", part), f"arithmetic/{part}", writer, chooser)
     return "arithmetic"
 
 
@@ -488,14 +485,25 @@ def compose_lines(
     return writer.text()
 
 
+def say_one(
+    options: Sequence[Alternative],
+    key: str,
+    writer: Writer,
+    chooser: Chooser,
+    *,
+    paragraph: bool = False,
+) -> None:
+    """Say one of `options`, sampled (nothing when there are none)."""
+    if options:
+        writer.say(options[chooser.pick(key, options)].text, paragraph=paragraph)
+
+
 def compose_line(
     options: Sequence[Alternative], key: str, setting: Setting, rng: np.random.Generator
 ) -> str:
     """One sampled sentence on its own: an agent's note before a tool call, or its last word."""
-    if not options:
-        return ""
     writer = Writer("the task")
-    writer.say(options[Chooser(setting, rng).pick(key, options)].text)
+    say_one(options, key, writer, Chooser(setting, rng))
     return writer.text()
 
 

@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from labkit.sim.replies.bank import Bank
-from labkit.sim.replies.words import STOP_WORDS, in_another_language, stem
+from labkit.sim.replies.words import CODE_FENCE, STOP_WORDS, in_another_language, stem
 
 FOLLOWUP_PREFIX = "followup:"
 WORD_WEIGHT = 1.0
@@ -55,13 +55,12 @@ NEAR_CACHE_SIZE = 50_000
 FOREIGN_WEIGHT = 1.5  # how strongly words the course never uses point outside its domain
 
 _WORD = re.compile(r"[a-z0-9_]+(?:'[a-z]+)?")
-_CODE_FENCE = re.compile(r"```.*?(```|$)", re.S)
 _STOP = STOP_WORDS
 
 
 def features(text: str) -> dict[str, float]:
     """Weighted features of a text: stemmed words, adjacent pairs, letter trigrams of words."""
-    lowered = _CODE_FENCE.sub(" code ", text.lower())
+    lowered = CODE_FENCE.sub(" code ", text.lower())
     words = [stem(w) for w in _WORD.findall(lowered)]
     found: defaultdict[str, float] = defaultdict(float)
     for word in words:
@@ -114,7 +113,7 @@ class IntentClassifier:
         The second list is empty when the text has no word the classifier knows at all
         (keyboard mashing, "um"): nothing to go on.
         """
-        words = [stem(w) for w in _WORD.findall(_CODE_FENCE.sub(" ", text.lower()))]
+        words = [stem(w) for w in _WORD.findall(CODE_FENCE.sub(" ", text.lower()))]
         known = [w for w in words if "w:" + w in self.index]
         content = [w for w in words if w not in _STOP and len(w) > 2 and not w.isdigit()]
         foreign = [w for w in content if "w:" + w not in self.index and not self._near_known(w)]
@@ -282,8 +281,8 @@ def _request_forms(
     return adjusted
 
 
-def _names_a_plan(bank: Bank, text: str) -> str | None:
-    """The general topic whose plan's `match` phrase is most of the text ("what can you do?").
+def _names_a_plan(bank: Bank, text: str) -> bool:
+    """Is most of the text a `match` phrase of a general topic's plan ("what can you do?")?
 
     Such prompts are all function words, yet ask something definite: the plan's author says so.
     """
@@ -295,8 +294,8 @@ def _names_a_plan(bank: Bank, text: str) -> str | None:
             for phrase in plan.match:
                 spoken = " ".join(_WORD.findall(phrase.lower()))
                 if spoken and len(spoken) * 2 >= len(lowered) and f" {spoken} " in f" {lowered} ":
-                    return topic.id
-    return None
+                    return True
+    return False
 
 
 def _has_content(text: str) -> bool:
@@ -446,7 +445,7 @@ def _acceptable(phrase: str) -> bool:
 
 def subject_of(text: str) -> str | None:
     """A noun phrase naming what the prompt is about, in the second person; None if unsure."""
-    prose = _CODE_FENCE.sub(" ", text)
+    prose = CODE_FENCE.sub(" ", text)
     if found := _CREATIVE_ABOUT.search(prose):
         return _second_person(found.group(1).strip())
     if found := _BACKTICKED.search(text):

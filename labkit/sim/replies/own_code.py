@@ -21,7 +21,8 @@ from functools import cache
 from labkit import tasks
 from labkit.sim.replies import reader
 from labkit.sim.replies.bank import EFFORT_RANK, Bank, Topic
-from labkit.sim.replies.compose import Chooser, Writer
+from labkit.sim.replies.code import suite_tasks
+from labkit.sim.replies.compose import Chooser, Writer, say_one
 from labkit.sim.replies.intent import Reading
 
 # "write tests for ...", "add a few unit tests", "now add tests for it", "can you test median?"
@@ -143,10 +144,7 @@ def function_asked(reading: Reading, pasted: str | None) -> tuple[str | None, st
 
 @cache
 def _suite_by_name() -> dict[str, tasks.Task]:
-    try:
-        return {task.entry_point: task for task in tasks.load_suite()}
-    except tasks.TaskError:  # a broken suite must not take replies down with it
-        return {}
+    return {task.entry_point: task for task in suite_tasks()}
 
 
 def _tests(
@@ -262,6 +260,4 @@ def _frame(
     *,
     paragraph: bool = False,
 ) -> None:
-    options = bank.framing(kind, part)
-    if options:
-        writer.say(options[chooser.pick(f"{kind}/{part}", options)].text, paragraph=paragraph)
+    say_one(bank.framing(kind, part), f"{kind}/{part}", writer, chooser, paragraph=paragraph)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+# A fenced code block, closed or cut off: code is not prose, whatever words it holds.
+CODE_FENCE = re.compile(r"```.*?(```|$)", re.S)
+
 # Function words: they say how a question is asked, not what it is about.
 STOP_WORDS = frozenset(
     [
@@ -198,7 +201,7 @@ _ENGLISH = frozenset(
 _LETTER = re.compile(r"[^\W\d_]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _LANGUAGE_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
-_CODE = re.compile(r"```.*?(```|$)|`[^`]*`", re.S)
+_CODE = re.compile(CODE_FENCE.pattern + r"|`[^`]*`", re.S)
 
 
 def in_another_language(text: str) -> bool:
