@@ -107,11 +107,8 @@ class Chooser:
 
     def pick(self, key: str, options: Sequence[Alternative]) -> int:
         """Index of the chosen alternative (counting wrong choices)."""
-        index = self._choose(
-            key,
-            [_prior(a) - (0.0 if a.correct else STEP_WRONG_PENALTY) for a in options],
-            [not a.correct for a in options],
-        )
+        priors, wrong = _alternative_priors(tuple(options))
+        index = self._choose(key, priors, wrong)
         self.wrong += not options[index].correct
         return index
 
@@ -160,6 +157,15 @@ def _massive(key: str, k: int) -> tuple[npt.NDArray[np.float32], ...]:
     for row in rows:
         out += [row.astype(np.float32), (-row).astype(np.float32)]
     return tuple(out)
+
+
+@lru_cache(maxsize=16384)
+def _alternative_priors(
+    options: tuple[Alternative, ...],
+) -> tuple[tuple[float, ...], tuple[bool, ...]]:
+    """Each alternative's logit before skill, and which are wrong: fixed for a bank."""
+    priors = tuple(_prior(a) - (0.0 if a.correct else STEP_WRONG_PENALTY) for a in options)
+    return priors, tuple(not a.correct for a in options)
 
 
 def _prior(alternative: Alternative) -> float:
@@ -247,8 +253,25 @@ def choose_plan(
     topic: Topic, reading: Reading, chooser: Chooser, asked: Mapping[str, float] | None = None
 ) -> Plan:
     """One plan of the topic, sampled: `asked` is each plan's closeness to the prompt (asks.py)."""
-    content = len(reading.text) > CONTENT_CHARS or reading.text.count("\n") >= 2
-    if not reading.in_english and any(p.when == "other_language" for p in topic.plans):
+    plans, priors, wrong = _plan_priors(
+        topic, reading.text, reading.style, reading.in_english, tuple((asked or {}).items())
+    )
+    index = chooser.pick_weighted(f"{topic.id}/plan/{reading.style}", priors, wrong)
+    return plans[index]
+
+
+@lru_cache(maxsize=4096)
+def _plan_priors(
+    topic: Topic,
+    text: str,
+    style: str,
+    in_english: bool,
+    asked_items: tuple[tuple[str, float], ...],
+) -> tuple[tuple[Plan, ...], tuple[float, ...], tuple[bool, ...]]:
+    """The candidate plans for a prompt and their logits before skill: the same for every
+    request that sends this prompt, so experiments that repeat it pay for it once."""
+    content = len(text) > CONTENT_CHARS or text.count("\n") >= 2
+    if not in_english and any(p.when == "other_language" for p in topic.plans):
         plans = [p for p in topic.plans if p.when == "other_language"]
     else:
         when = ("always", "content" if content else "no_content")
@@ -256,33 +279,30 @@ def choose_plan(
         plans = plans or [p for p in topic.plans if p.when != "other_language"] or list(topic.plans)
     # In a general topic, a plan named after what the prompt asks for ("a haiku about ...") is
     # the one to use. (Domain plans are chosen by relevance and their `match` phrases instead.)
-    lowered = reading.text.lower()
+    lowered = text.lower()
     named = [
         p for p in plans if topic.kind == "general" and p.correct and _names_in(p.name, lowered)
     ]
     plans = named or plans
-    relevance = plan_relevance(topic, reading.text)
+    relevance = plan_relevance(topic, text)
     # A misconception wins when skill fails, not because it matches the prompt better than every
     # correct answer: a wrong plan is never more relevant than the most relevant correct one.
     best_correct = max((relevance.get(p.name, 0.0) for p in plans if p.correct), default=0.0)
     for plan in plans:
         if not plan.correct and plan.name in relevance:
             relevance[plan.name] = min(relevance[plan.name], best_correct)
-    index = chooser.pick_weighted(
-        f"{topic.id}/plan/{reading.style}",
-        [
-            float(np.log(p.weight))
-            + JITTER * (unit_hash("plan", p.name) - 0.5)
-            + RELEVANCE_WEIGHT * relevance.get(p.name, 0.0)
-            + ASK_WEIGHT * (asked or {}).get(p.name, 0.0)
-            # A how-to plan for a how-to question, an explanation for a what/why question: a
-            # preference, not a rule, so that a plan about the very thing asked still wins.
-            + (STYLE_BONUS if reading.style != "any" and p.style in (reading.style, "any") else 0.0)
-            for p in plans
-        ],
-        [not p.correct for p in plans],
+    asked = dict(asked_items)
+    priors = tuple(
+        float(np.log(p.weight))
+        + JITTER * (unit_hash("plan", p.name) - 0.5)
+        + RELEVANCE_WEIGHT * relevance.get(p.name, 0.0)
+        + ASK_WEIGHT * asked.get(p.name, 0.0)
+        # A how-to plan for a how-to question, an explanation for a what/why question: a
+        # preference, not a rule, so that a plan about the very thing asked still wins.
+        + (STYLE_BONUS if style != "any" and p.style in (style, "any") else 0.0)
+        for p in plans
     )
-    return plans[index]
+    return tuple(plans), priors, tuple(not p.correct for p in plans)
 
 
 _CONTENT = re.compile(r"[a-z][a-z0-9_+-]{2,}")
