@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import os
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -222,7 +223,7 @@ def _load_cached(folder: Path) -> Bank:
     if thinking_path.exists():
         table = _read_toml(thinking_path)
         thinking = _strings(table, "lines", thinking_path, minimum=1)
-    code_answers = _load_code_answers(folder / "code_answers.toml")
+    code_answers = _load_code_answers([folder / name for name in ANSWER_FILES])
     return Bank(folder, topics, followups, preambles, thinking, final, code_answers)
 
 
@@ -236,18 +237,31 @@ CODE_ANSWER_PARTS = {
 }
 
 
-def _load_code_answers(path: Path) -> dict[str, dict[str, tuple[Alternative, ...]]]:
-    if not path.exists():
-        return {}
-    table = _read_toml(path)
-    _no_unknown(table, frozenset(CODE_ANSWER_PARTS), path, "")
-    out = {}
-    for kind, parts in CODE_ANSWER_PARTS.items():
-        raw = table.get(kind)
-        if not isinstance(raw, dict):
-            raise BankError(path, f"[{kind}] is missing (it needs {', '.join(parts)})")
-        _no_unknown(raw, frozenset(parts), path, kind)
-        out[kind] = {part: _alternatives(raw.get(part), path, f"{kind}.{part}") for part in parts}
+# The files that hold those sentences: answers about code, and answers worked out from the
+# figures in a statistics question.
+ANSWER_FILES = ("code_answers.toml", "figures.toml")
+
+
+def _load_code_answers(paths: Sequence[Path]) -> dict[str, dict[str, tuple[Alternative, ...]]]:
+    out: dict[str, dict[str, tuple[Alternative, ...]]] = {}
+    present = [path for path in paths if path.exists()]
+    for path in present:
+        table = _read_toml(path)
+        _no_unknown(table, frozenset(CODE_ANSWER_PARTS), path, "")
+        for kind, raw in table.items():
+            if kind in out:
+                raise BankError(path, f"[{kind}] is already given in another answers file")
+            parts = CODE_ANSWER_PARTS[kind]
+            if not isinstance(raw, dict):
+                raise BankError(path, f"[{kind}] must be a table (it needs {', '.join(parts)})")
+            _no_unknown(raw, frozenset(parts), path, kind)
+            out[kind] = {
+                part: _alternatives(raw.get(part), path, f"{kind}.{part}") for part in parts
+            }
+    if present:
+        for kind, parts in CODE_ANSWER_PARTS.items():
+            if kind not in out:
+                raise BankError(present[0], f"[{kind}] is missing (it needs {', '.join(parts)})")
     return out
 
 
