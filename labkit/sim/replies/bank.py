@@ -27,7 +27,9 @@ BANK_ENV = "LABKIT_REPLIES_DIR"
 KINDS = frozenset({"domain", "general"})
 STYLES = frozenset({"howto", "explain", "any"})
 WHEN = frozenset({"always", "content", "no_content", "other_language"})
-FOLLOWUP_MODES = ("more", "example", "simpler", "why")
+# The ways of asking for more of the earlier answer (more, example, simpler, why), or for a new
+# version of it: shorter, as a list, or another one ("another one", "a different joke").
+FOLLOWUP_MODES = ("more", "example", "simpler", "why", "shorter", "list", "another")
 CODE_KINDS = frozenset(
     {"correct", "off_by_one", "missed_edge_case", "wrong_type", "wrong_algorithm", "raises"}
 )
@@ -148,7 +150,10 @@ class Topic:
 class FollowupMode:
     id: str
     examples: tuple[str, ...]
-    steps: tuple[Step, ...]
+    steps: tuple[Step, ...]  # said when the earlier answer gives nothing to work with
+    # Sentences that introduce a version of the earlier answer ("In short: {short}"); the
+    # placeholders are the ones labkit/sim/replies/followup.py fills for the mode.
+    frame: tuple[Alternative, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -454,7 +459,9 @@ def _load_followups(path: Path) -> dict[str, FollowupMode]:
             _step(s, path, f"modes.{mode}.steps[{i}]")
             for i, s in enumerate(_tables(raw, "steps", path))
         )
-        out[mode] = FollowupMode(mode, _strings(raw, "examples", path, minimum=5), steps)
+        _no_unknown(raw, frozenset({"examples", "steps", "frame"}), path, f"modes.{mode}")
+        frame = _alternatives(raw.get("frame", []), path, f"modes.{mode}.frame", allow_empty=True)
+        out[mode] = FollowupMode(mode, _strings(raw, "examples", path, minimum=5), steps, frame)
     return out
 
 

@@ -441,7 +441,7 @@ def compose_text(
 ) -> Composition:
     """The reply to a conversation read as `reading`."""
     from labkit.sim.replies import code as code_answers
-    from labkit.sim.replies import own_code
+    from labkit.sim.replies import followup, own_code
 
     topic = bank.topics.get(reading.topic) or bank.topics["unclear"]
     chooser = Chooser(setting, rng)
@@ -449,6 +449,10 @@ def compose_text(
     limit = BRIEF_WORDS if setting.brief else None
     plan_name = ""
     if reading.followup is not None:
+        # Built from the earlier answer where it can be (more of its plan, a shorter version,
+        # another one); otherwise the topic's follow-up steps, or the general ones.
+        plan_name = followup.answer(bank, topic, reading, writer, chooser, limit)
+    if reading.followup is not None and not writer.paragraphs:
         steps = topic.followups.get(reading.followup) or (
             bank.followups[reading.followup].steps if reading.followup in bank.followups else ()
         )

@@ -211,6 +211,9 @@ def _read(bank: Bank, user_turns: Sequence[str], answers: Sequence[str] = ()) ->
     label = classifier.labels[best]
     confidence = float(_softmax(scores)[best])
 
+    if earlier and _SUMMARISE_BACK.match(text):
+        # "tl;dr", "summarise that": with nothing pasted, the thing to summarise is the answer.
+        label = FOLLOWUP_PREFIX + "shorter"
     if label.startswith(FOLLOWUP_PREFIX):
         mode = label[len(FOLLOWUP_PREFIX) :]
         if not earlier:
@@ -264,6 +267,12 @@ _CODE_FORM = re.compile(
     re.I | re.S,
 )
 FORM_BONUS = 1.0
+_SUMMARISE_BACK = re.compile(
+    r"^\s*(?:please\s+)?(?:(?:can|could) you\s+)?(?:summari[sz]e|sum up|tl;?dr|give me the gist)"
+    r"(?:\s+(?:that|it|this|your answer|the above|all that|what you said|for me))*"
+    r"\s*(?:please|pls)?\s*[?.!]*\s*$",
+    re.I,
+)
 
 
 def _request_forms(

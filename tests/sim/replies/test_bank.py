@@ -7,7 +7,13 @@ import numpy as np
 import pytest
 
 from labkit.sim.replies import Replier
-from labkit.sim.replies.bank import BankError, default_bank_path, load_bank, load_topic
+from labkit.sim.replies.bank import (
+    FOLLOWUP_MODES,
+    BankError,
+    default_bank_path,
+    load_bank,
+    load_topic,
+)
 from labkit.sim.replies.report import lint, setting_for
 
 COURSE_TOPICS = {
@@ -67,7 +73,7 @@ say = ["For {{subject}}, start with the soil.", "Begin {{subject}} with good soi
 def test_the_shipped_bank_covers_the_course_and_the_general_cases():
     bank = load_bank()
     assert set(bank.topics) >= COURSE_TOPICS | GENERAL_TOPICS
-    assert set(bank.followups) == {"more", "example", "simpler", "why"}
+    assert set(bank.followups) == set(FOLLOWUP_MODES)
     for tool in ("write_solution", "run_tests", "submit"):
         assert bank.preamble(tool, "low", False) and bank.preamble(tool, "high", False)
     assert bank.final, "agent.toml needs the closing notes ([final])"

@@ -1,0 +1,224 @@
+"""Follow-ups answered from the conversation itself.
+
+A user who says "tell me more", "make it shorter", "as bullet points" or "another one" is asking
+about the answer just given, not about the topic in general. So these replies are built from
+that answer: the plan it came from is found by the sentences it says (`plan_of`), and
+
+- more: the plan's steps the answer left out (above its effort, or optional ones not sampled),
+  then the next closest plan of the topic for the earlier question;
+- shorter: the answer's first sentences (and its code, if the question asked for code);
+- list: the answer's sentences as a bulleted list;
+- another: the same plan again, each step said with an alternative the answer did not use.
+
+Each returns "" and writes nothing when the earlier answer gives it nothing to work with; the
+caller then says the mode's general steps (followups.toml).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from labkit.sim.replies.bank import Alternative, Bank, Plan, Step, Topic
+from labkit.sim.replies.compose import Chooser, Writer, say_one, say_steps
+from labkit.sim.replies.intent import Reading
+from labkit.sim.replies.words import CODE_FENCE
+
+MORE_STEPS = 3  # "tell me more" adds a few points, not the rest of the bank
+SHORT_WORDS = 40  # "make it shorter": at most this many words of the earlier answer's prose
+LIST_ITEMS = 8
+MIN_PIECE = 18  # a literal piece of an alternative this long is specific enough to recognise
+
+_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+_SENTENCE = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z`\"'(\[0-9])")
+_BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+")
+
+
+def answer(
+    bank: Bank,
+    topic: Topic,
+    reading: Reading,
+    writer: Writer,
+    chooser: Chooser,
+    word_limit: int | None = None,
+) -> str:
+    """Answer a follow-up from the earlier answer; the plan name used, or "" for nothing said."""
+    if reading.followup is None or len(reading.earlier) < 2 or not reading.earlier[-1].strip():
+        return ""
+    previous = reading.earlier[-1]
+    mode = bank.followups.get(reading.followup)
+    frame = mode.frame if mode is not None else ()
+    if reading.followup == "shorter":
+        return _shorter(previous, frame, writer, chooser)
+    if reading.followup == "list":
+        return _as_list(previous, frame, writer, chooser)
+    found = plan_of(bank, topic, previous)
+    if found is None:
+        return ""
+    found_topic, plan = found
+    if reading.followup == "more":
+        return _more(bank, found_topic, plan, previous, reading, frame, writer, chooser, word_limit)
+    if reading.followup == "another":
+        return _another(found_topic, plan, previous, frame, writer, chooser, word_limit)
+    return ""
+
+
+# -- which plan the earlier answer came from ---------------------------------------------------
+def plan_of(bank: Bank, topic: Topic, text: str) -> tuple[Topic, Plan] | None:
+    """The plan whose sentences the text says most (its own topic first), or None."""
+    lowered = " ".join(text.lower().split())
+    best: tuple[int, Topic, Plan] | None = None
+    for candidate in (topic, *(t for t in bank.topics.values() if t is not topic)):
+        for plan in candidate.plans:
+            hits = sum(_step_said(step, lowered) for step in plan.steps)
+            if hits and (best is None or hits > best[0]):
+                best = (hits, candidate, plan)
+        if best is not None and best[1] is topic:
+            break  # the conversation's own topic answered: no need to look further
+    return None if best is None else (best[1], best[2])
+
+
+def _step_said(step: Step, lowered: str) -> bool:
+    return any(said(a.text, lowered) for a in step.alternatives)
+
+
+def said(template: str, lowered: str) -> bool:
+    """Does the (lower-cased, space-normalised) text say this alternative, placeholders aside?"""
+    return any(piece in lowered for piece in _pieces(template))
+
+
+@lru_cache(maxsize=65536)
+def _pieces(template: str) -> tuple[str, ...]:
+    parts = [" ".join(p.lower().split()) for p in _PLACEHOLDER.split(template)]
+    long_parts = tuple(p for p in parts if len(p) >= MIN_PIECE)
+    return long_parts or ((parts[0],) if len(parts) == 1 and len(parts[0]) >= 8 else ())
+
+
+# -- the modes ---------------------------------------------------------------------------------
+def _more(
+    bank: Bank,
+    topic: Topic,
+    plan: Plan,
+    previous: str,
+    reading: Reading,
+    frame: Sequence[Alternative],
+    writer: Writer,
+    chooser: Chooser,
+    word_limit: int | None,
+) -> str:
+    lowered = " ".join(previous.lower().split())
+    unsaid = [
+        dataclasses.replace(step, effort=0, optional=False)
+        for step in plan.steps
+        if step.code is None and not _step_said(step, lowered)
+    ][:MORE_STEPS]
+    name = f"more:{plan.name}"
+    if not unsaid:
+        other = _next_plan(bank, topic, plan, reading, lowered)
+        if other is None:
+            return ""
+        unsaid = [dataclasses.replace(s, optional=False) for s in other.steps if s.code is None]
+        unsaid = unsaid[: MORE_STEPS + 1]
+        name = f"more:{other.name}"
+    say_one(frame, f"{topic.id}/more/frame", writer, chooser)
+    say_steps(unsaid, f"{topic.id}/{name}", writer, chooser, word_limit=word_limit)
+    return name
+
+
+def _next_plan(
+    bank: Bank, topic: Topic, said_plan: Plan, reading: Reading, lowered: str
+) -> Plan | None:
+    """The correct plan of the topic, other than the one said, closest to the earlier question."""
+    from labkit.sim.replies import asks
+
+    question = reading.earlier[-2] if len(reading.earlier) >= 2 else reading.text
+    closeness = asks.index_for(bank).similarity(topic.id, question)
+    candidates = [
+        p
+        for p in topic.plans
+        if p.correct and p is not said_plan and p.when == "always" and not _plan_said(p, lowered)
+    ]
+    if not candidates:
+        return None
+    # Ties (no ask close at all) go to the bank's order, which puts general plans first.
+    return max(candidates, key=lambda p: closeness.get(p.name, 0.0))
+
+
+def _plan_said(plan: Plan, lowered: str) -> bool:
+    return any(_step_said(step, lowered) for step in plan.steps)
+
+
+def _another(
+    topic: Topic,
+    plan: Plan,
+    previous: str,
+    frame: Sequence[Alternative],
+    writer: Writer,
+    chooser: Chooser,
+    word_limit: int | None,
+) -> str:
+    lowered = " ".join(previous.lower().split())
+    steps = []
+    for step in plan.steps:
+        fresh = tuple(a for a in step.alternatives if not said(a.text, lowered))
+        if step.alternatives and not fresh:
+            fresh = step.alternatives  # nothing new to say here: say it again, in its words
+        steps.append(dataclasses.replace(step, alternatives=fresh))
+    if all(s.alternatives == o.alternatives for s, o in zip(steps, plan.steps, strict=True)):
+        return ""  # the earlier answer used none of this plan's words: not the plan it said
+    say_one(frame, f"{topic.id}/another/frame", writer, chooser)
+    say_steps(steps, f"{topic.id}/another:{plan.name}", writer, chooser, word_limit=word_limit)
+    return f"another:{plan.name}"
+
+
+def _shorter(previous: str, frame: Sequence[Alternative], writer: Writer, chooser: Chooser) -> str:
+    sentences = prose_sentences(previous)
+    if not sentences:
+        return ""
+    short = [sentences[0]]
+    for sentence in sentences[1:]:
+        if len(" ".join([*short, sentence]).split()) > SHORT_WORDS:
+            break
+        short.append(sentence)
+    writer.fills = {**writer.fills, "short": _literal(" ".join(short))}
+    say_one(frame, "followup/shorter/frame", writer, chooser)
+    code = CODE_FENCE.search(previous)
+    if code is not None:
+        body = code.group(0).strip("`")
+        lang, _, source = body.partition("\n")
+        writer.code(source, lang.strip() or "python")
+    return "followup:shorter"
+
+
+def _as_list(previous: str, frame: Sequence[Alternative], writer: Writer, chooser: Chooser) -> str:
+    sentences = prose_sentences(previous)
+    if len(sentences) < 2:
+        return ""
+    say_one(frame, "followup/list/frame", writer, chooser)
+    items = "\n".join(f"- {sentence}" for sentence in sentences[:LIST_ITEMS])
+    writer.paragraphs.append([items])
+    writer.paragraphs.append([])
+    writer.words += len(items.split())
+    return "followup:list"
+
+
+def prose_sentences(text: str) -> list[str]:
+    """The sentences of a reply's prose, in order: code blocks left out, list items kept whole."""
+    sentences: list[str] = []
+    for block in _prose_blocks(text):
+        for line in block.splitlines():
+            line = _BULLET.sub("", line).strip()
+            if line:
+                sentences += [s.strip() for s in _SENTENCE.split(line) if s.strip()]
+    return sentences
+
+
+def _prose_blocks(text: str) -> list[str]:
+    return [part for part in CODE_FENCE.sub("\n\n", text).split("\n\n") if part.strip()]
+
+
+def _literal(text: str) -> str:
+    """The earlier answer's words, safe to put through Writer.fill (no placeholders left)."""
+    return text.replace("{", "(").replace("}", ")")

@@ -1,0 +1,129 @@
+"""Follow-ups built from the earlier answer: more of it, shorter, as a list, another one."""
+
+import numpy as np
+import pytest
+
+from labkit.sim.replies import Replier
+from labkit.sim.replies.followup import SHORT_WORDS, plan_of, prose_sentences
+from labkit.sim.replies.report import setting_for
+
+FIRST_QUESTIONS = [
+    "what is a flaky test",
+    "How should I test a date parser?",
+    "why do LLMs give different answers to the same prompt?",
+    "how do I write a blameless post-mortem",
+]
+
+
+@pytest.fixture(scope="module")
+def replier():
+    return Replier()
+
+
+def user(text):
+    return {"role": "user", "content": text}
+
+
+def assistant(text):
+    return {"role": "assistant", "content": text}
+
+
+def reply(replier, messages, effort="medium", seed=0):
+    reading = replier.read(messages)
+    return replier.reply(
+        reading, setting_for("sim-sonnet-4-6", effort), np.random.default_rng(seed)
+    )
+
+
+def exchange(replier, question, follow_up, effort="medium", seed=0):
+    first = reply(replier, [user(question)], effort=effort, seed=seed)
+    messages = [user(question), assistant(first.text), user(follow_up)]
+    return first, replier.read(messages), reply(replier, messages, effort=effort, seed=seed + 1)
+
+
+def normalised(text):
+    return " ".join(text.lower().split())
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "mode"),
+    [
+        ("make it shorter", "shorter"),
+        ("tl;dr", "shorter"),
+        ("too long, can you condense it", "shorter"),
+        ("as bullet points please", "list"),
+        ("turn that into a checklist", "list"),
+        ("another one", "another"),
+        ("give me a different one", "another"),
+        ("tell me more", "more"),
+        ("why?", "why"),
+    ],
+)
+def test_the_new_modes_are_recognised_after_an_answer(replier, follow_up, mode):
+    _, reading, _ = exchange(replier, "what is a flaky test", follow_up)
+    assert reading.followup == mode
+    assert reading.topic == "flaky_tests"
+
+
+def test_a_follow_up_with_nothing_before_it_is_unclear(replier):
+    assert replier.read([user("make it shorter")]).topic == "unclear"
+
+
+@pytest.mark.parametrize("question", FIRST_QUESTIONS)
+def test_the_plan_of_an_answer_is_found_from_its_sentences(replier, question):
+    first = reply(replier, [user(question)])
+    found = plan_of(replier.bank, replier.bank.topics[first.topic], first.text)
+    assert found is not None
+    assert found[1].name == first.plan
+
+
+@pytest.mark.parametrize("question", FIRST_QUESTIONS)
+def test_shorter_says_the_first_sentences_of_the_earlier_answer(replier, question):
+    first, _, short = exchange(replier, question, "make it shorter")
+    prose = short.text.split("```")[0]
+    body = prose.split(":", 1)[1].strip()  # after "In short:" and its siblings
+    assert normalised(body) in normalised(first.text)
+    assert len(body.split()) <= max(SHORT_WORDS, len(prose_sentences(first.text)[0].split()))
+    assert len(short.text) < len(first.text)
+
+
+def test_shorter_keeps_the_code_of_a_code_answer(replier):
+    first, _, short = exchange(replier, "How should I test a date parser?", "make it shorter")
+    if "```" in first.text:
+        assert "```python" in short.text
+
+
+def test_a_list_has_one_bullet_per_sentence_of_the_earlier_answer(replier):
+    first, _, listed = exchange(replier, "why is temperature 0 not deterministic?", "bullets pls")
+    bullets = [line[2:] for line in listed.text.splitlines() if line.startswith("- ")]
+    assert len(bullets) >= 2
+    assert bullets == prose_sentences(first.text)[: len(bullets)]
+
+
+@pytest.mark.parametrize("question", FIRST_QUESTIONS)
+def test_more_adds_what_the_earlier_answer_did_not_say(replier, question):
+    first, _, more = exchange(replier, question, "tell me more", effort="low")
+    earlier = normalised(first.text)
+    new = prose_sentences(more.text)[1:]  # the first sentence is the bridge ("There's more")
+    assert new
+    assert not any(normalised(sentence) in earlier for sentence in new)
+    assert more.topic == first.topic
+
+
+def test_another_one_says_the_same_plan_in_other_words(replier):
+    first, _, again = exchange(replier, "tell me a joke about flaky tests", "another one")
+    assert again.plan.startswith("another:")
+    assert again.plan.removeprefix("another:") == first.plan
+    assert normalised(again.text) != normalised(first.text)
+
+
+def test_an_answer_from_outside_the_bank_still_gets_a_reply(replier):
+    messages = [
+        user("what's a good name for a cat"),
+        assistant("Plenty of people like Miso. Another favourite is Pixel, for a nerdy cat."),
+        user("tell me more"),
+    ]
+    composed = reply(replier, messages)
+    assert composed.text.strip()
+    shorter = reply(replier, [*messages[:2], user("make it shorter")])
+    assert "Plenty of people like Miso." in shorter.text
