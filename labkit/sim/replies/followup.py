@@ -22,14 +22,24 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from labkit.sim.replies.bank import Alternative, Bank, Plan, Step, Topic
-from labkit.sim.replies.compose import Chooser, Writer, say_one, say_steps
+from labkit.sim.replies.compose import (
+    ASK_WEIGHT,
+    RELEVANCE_WEIGHT,
+    Chooser,
+    Writer,
+    plan_relevance,
+    say_one,
+    say_steps,
+)
 from labkit.sim.replies.intent import Reading
 from labkit.sim.replies.words import CODE_FENCE
 
 MORE_STEPS = 3  # "tell me more" adds a few points, not the rest of the bank
 SHORT_WORDS = 40  # "make it shorter": at most this many words of the earlier answer's prose
 LIST_ITEMS = 8
-MIN_PIECE = 18  # a literal piece of an alternative this long is specific enough to recognise
+MIN_PIECE = 18
+EXAMPLE_CLOSENESS = 0.2
+KIN_WEIGHT = 4.0  # logits for a plan named like the one just said, when looking for its example  # another plan's code is an example of the answer only if it is close  # a literal piece of an alternative this long is specific enough to recognise
 
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 _SENTENCE = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z`\"'(\[0-9])")
@@ -62,6 +72,10 @@ def answer(
         return _more(bank, found_topic, plan, previous, reading, frame, writer, chooser, word_limit)
     if reading.followup == "another":
         return _another(found_topic, plan, previous, frame, writer, chooser, word_limit)
+    if reading.followup == "why":
+        return _why(found_topic, plan, previous, frame, writer, chooser, word_limit)
+    if reading.followup == "example":
+        return _example(bank, found_topic, plan, previous, reading, frame, writer, chooser)
     return ""
 
 
@@ -171,6 +185,95 @@ def _another(
     say_one(frame, f"{topic.id}/another/frame", writer, chooser)
     say_steps(steps, f"{topic.id}/another:{plan.name}", writer, chooser, word_limit=word_limit)
     return f"another:{plan.name}"
+
+
+_REASON = re.compile(
+    r"\b(because|since|so that|which means|otherwise|the reason|that is why|that's why|"
+    r"in order to|as a result|this matters|matters because)\b",
+    re.I,
+)
+
+
+def _why(
+    topic: Topic,
+    plan: Plan,
+    previous: str,
+    frame: Sequence[Alternative],
+    writer: Writer,
+    chooser: Chooser,
+    word_limit: int | None,
+) -> str:
+    """The plan's reasons: its steps that explain, in words the earlier answer did not use."""
+    lowered = " ".join(previous.lower().split())
+    steps = []
+    for step in plan.steps:
+        reasons = tuple(a for a in step.alternatives if _REASON.search(a.text))
+        fresh = tuple(a for a in reasons if not said(a.text, lowered))
+        if fresh:
+            steps.append(dataclasses.replace(step, alternatives=fresh, effort=0, optional=False))
+    if not steps:
+        return ""
+    say_one(frame, f"{topic.id}/why/frame", writer, chooser)
+    say_steps(
+        steps[:MORE_STEPS], f"{topic.id}/why:{plan.name}", writer, chooser, word_limit=word_limit
+    )
+    return f"why:{plan.name}"
+
+
+def _example(
+    bank: Bank,
+    topic: Topic,
+    plan: Plan,
+    previous: str,
+    reading: Reading,
+    frame: Sequence[Alternative],
+    writer: Writer,
+    chooser: Chooser,
+) -> str:
+    """The code example of the plan the answer left out, or of the closest plan that has one."""
+    from labkit.sim.replies import asks
+
+    def unshown_code(candidate: Plan) -> list[Step]:
+        return [
+            s for s in candidate.steps if s.code is not None and s.code.strip()[:60] not in previous
+        ]
+
+    code = unshown_code(plan)
+    chosen = plan
+    if not code:
+        # Its code was shown already: the example of the plan closest to the earlier question,
+        # scored as the plan choice scores them (asks and rare shared words).
+        question = reading.earlier[-2] if len(reading.earlier) >= 2 else reading.text
+        closeness = asks.index_for(bank).similarity(topic.id, question)
+        relevance = plan_relevance(topic, question)
+
+        said_words = _name_words(plan.name)
+
+        def score(candidate: Plan) -> float:
+            # A plan named like the one just said ("mocks, stubs, fakes and spies" after
+            # "mocks, fakes and boundaries") is about the same thing.
+            kin = len(said_words & _name_words(candidate.name)) / max(len(said_words), 1)
+            return (
+                ASK_WEIGHT * closeness.get(candidate.name, 0.0)
+                + RELEVANCE_WEIGHT * relevance.get(candidate.name, 0.0)
+                + KIN_WEIGHT * kin
+            )
+
+        ranked = sorted(
+            (p for p in topic.plans if p.correct and p is not plan and unshown_code(p)),
+            key=lambda p: -score(p),
+        )
+        if not ranked or closeness.get(ranked[0].name, 0.0) < EXAMPLE_CLOSENESS:
+            return ""
+        chosen = ranked[0]
+        code = unshown_code(chosen)
+    say_one(frame, f"{topic.id}/example/frame", writer, chooser)
+    writer.code(code[0].code or "", code[0].lang)
+    return f"example:{chosen.name}"
+
+
+def _name_words(name: str) -> set[str]:
+    return {w.rstrip("s") for w in re.findall(r"[a-z]{4,}", name.lower())}
 
 
 def _shorter(previous: str, frame: Sequence[Alternative], writer: Writer, chooser: Chooser) -> str:

@@ -127,3 +127,23 @@ def test_an_answer_from_outside_the_bank_still_gets_a_reply(replier):
     assert composed.text.strip()
     shorter = reply(replier, [*messages[:2], user("make it shorter")])
     assert "Plenty of people like Miso." in shorter.text
+
+
+def test_why_gives_the_plans_reasons_in_new_words(replier):
+    first, reading, why = exchange(replier, "what is a flaky test", "why?")
+    assert reading.followup == "why"
+    assert why.plan.startswith("why:")
+    sentences = prose_sentences(why.text)[1:]
+    assert sentences
+    assert not any(normalised(s) in normalised(first.text) for s in sentences)
+    assert any(word in why.text for word in ("because", "since", "so that", "otherwise"))
+
+
+def test_an_example_is_code_the_earlier_answer_did_not_show(replier):
+    first, reading, example = exchange(
+        replier, "how do I mock a function in pytest", "can you show an example"
+    )
+    assert reading.followup == "example"
+    shown = example.text.split("```python\n", 1)[1].split("```", 1)[0]
+    assert shown.strip() and shown.strip() not in first.text
+    assert "mock" in shown.lower() or "stub" in shown.lower() or "fake" in shown.lower()
