@@ -17,86 +17,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from labkit.sim.replies.bank import Bank
-from labkit.sim.replies.words import CODE_FENCE, STOP_WORDS, stem
+from labkit.sim.replies.words import CODE_FENCE, QUESTION_FRAME, STOP_WORDS, stem
 
 MEMO_SIZE = 4096
 PAIR_WEIGHT = 0.7
 UNKNOWN_WEIGHT = 0.5  # a pair of words ("temperature zero") is rarer than either word alone
 _WORD = re.compile(r"[a-z0-9_]+")
-# How a question is asked, not what it asks about.
-_ASKING = frozenset(
-    [
-        "what",
-        "whats",
-        "how",
-        "why",
-        "when",
-        "which",
-        "who",
-        "where",
-        "does",
-        "doe",
-        "did",
-        "can",
-        "could",
-        "would",
-        "should",
-        "is",
-        "are",
-        "am",
-        "there",
-        "any",
-        "some",
-        "about",
-        "with",
-        "from",
-        "into",
-        "have",
-        "has",
-        "get",
-        "got",
-        "need",
-        "want",
-        "like",
-        "know",
-        "tell",
-        "explain",
-        "mean",
-        "means",
-        "meaning",
-        "really",
-        "way",
-        "best",
-        "good",
-        "ok",
-        "okay",
-        "hey",
-        "hi",
-        "thanks",
-        "anyone",
-        "someone",
-        "thing",
-        "things",
-        "use",
-        "using",
-        "used",
-        "make",
-        "one",
-        "much",
-        "many",
-        "more",
-        "most",
-        "also",
-        "very",
-        "not",
-        "don",
-        "dont",
-        "isn",
-        "its",
-        "it's",
-    ]
-)
-_IGNORED = STOP_WORDS | _ASKING
+_IGNORED = STOP_WORDS | QUESTION_FRAME
 
 
 def terms(text: str) -> Counter[str]:

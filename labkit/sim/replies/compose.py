@@ -34,7 +34,7 @@ from labkit.sim.faults import unit_hash
 from labkit.sim.replies import arithmetic, asks
 from labkit.sim.replies.bank import EFFORT_RANK, Alternative, Bank, Plan, Step, Topic
 from labkit.sim.replies.intent import Reading
-from labkit.sim.replies.words import STOP_WORDS
+from labkit.sim.replies.words import QUESTION_FRAME, STOP_WORDS
 from labkit.sim.sampling import SamplingParams, select_token
 
 # The skill gap between a correct and a wrong alternative is SKILL_OFFSET + SKILL_SCALE * the
@@ -306,58 +306,62 @@ def _plan_priors(
 
 
 _CONTENT = re.compile(r"[a-z][a-z0-9_+-]{2,}")
-_COMMON = STOP_WORDS | frozenset(
-    [
-        "your",
-        "what",
-        "how",
-        "why",
-        "when",
-        "were",
-        "not",
-        "but",
-        "its",
-        "it's",
-        "use",
-        "using",
-        "have",
-        "has",
-        "about",
-        "from",
-        "into",
-        "they",
-        "them",
-        "then",
-        "than",
-        "there",
-        "their",
-        "which",
-        "like",
-        "more",
-        "most",
-        "some",
-        "any",
-        "all",
-        "one",
-        "two",
-        "get",
-        "make",
-        "good",
-        "best",
-        "way",
-        "need",
-        "want",
-        "know",
-        "think",
-        "really",
-        "also",
-        "very",
-        "much",
-        "many",
-        "here",
-        "where",
-        "who",
-    ]
+_COMMON = (
+    STOP_WORDS
+    | QUESTION_FRAME
+    | frozenset(
+        [
+            "your",
+            "what",
+            "how",
+            "why",
+            "when",
+            "were",
+            "not",
+            "but",
+            "its",
+            "it's",
+            "use",
+            "using",
+            "have",
+            "has",
+            "about",
+            "from",
+            "into",
+            "they",
+            "them",
+            "then",
+            "than",
+            "there",
+            "their",
+            "which",
+            "like",
+            "more",
+            "most",
+            "some",
+            "any",
+            "all",
+            "one",
+            "two",
+            "get",
+            "make",
+            "good",
+            "best",
+            "way",
+            "need",
+            "want",
+            "know",
+            "think",
+            "really",
+            "also",
+            "very",
+            "much",
+            "many",
+            "here",
+            "where",
+            "who",
+        ]
+    )
 )
 
 
@@ -398,7 +402,8 @@ def _patterns(plan: Plan) -> list[re.Pattern[str]]:
 def plan_relevance(topic: Topic, text: str) -> dict[str, float]:
     """How much of the prompt each plan talks about: its rare words count most (idf-weighted)."""
     plans = _plan_words(topic)
-    asked = _content_words(text)
+    # The topic's own words ("debugging" in the debugging topic) say which topic, not which plan.
+    asked = _content_words(text) - _content_words(f"{topic.id.replace('_', ' ')} {topic.title}")
     if not plans or not asked:
         return {}
     count = len(plans)
