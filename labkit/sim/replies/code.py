@@ -24,6 +24,43 @@ from labkit.sim.replies.words import STOP_WORDS
 
 MATCH_THRESHOLD = 2.5
 PARTIAL = 0.6  # a phrase with only some of its words present counts this much
+MIN_COVERAGE = 0.34  # share of the request's telling words a one-word match must cover
+# Words that say what code works on in general, not which code is asked for.
+_PLAIN = frozenset(
+    [
+        "list",
+        "string",
+        "number",
+        "value",
+        "input",
+        "output",
+        "take",
+        "check",
+        "get",
+        "file",
+        "data",
+        "given",
+        "each",
+        "all",
+        "one",
+        "two",
+        "new",
+        "like",
+        "work",
+        "handle",
+        "should",
+        "always",
+        "same",
+        "also",
+        "just",
+        "only",
+        "tiny",
+        "short",
+        "standard",
+        "library",
+        "only",
+    ]
+)
 # Nouns that make a subject name the code asked for ("a function that ..."): others ("a file")
 # name what the code works on, and the topic's default reads better.
 _CODE_NOUNS = re.compile(
@@ -126,18 +163,28 @@ def best_answer(topic: Topic, text: str) -> Answer | None:
     idf = _idf(topic)
     words = _words(text)
     best: tuple[float, int] = (0.0, -1)
+    best_hits: frozenset[str] = frozenset()
     for number, answer in enumerate(answers):
-        score = 0.0
+        score, hits_of_best = 0.0, frozenset[str]()
         for key in answer.keywords:
             if not key:
                 continue
             hits = key & words
             # A phrase counts in full when all of its words are there, by half otherwise.
             value = sum(idf.get(w, 0.0) for w in hits) * (1.0 if hits == key else PARTIAL)
-            score = max(score, value)
-        best = max(best, (score, -number))
+            if value > score:
+                score, hits_of_best = value, frozenset(hits)
+        if (score, -number) > best:
+            best, best_hits = (score, -number), hits_of_best
     score, negative = best
-    return answers[-negative] if score >= MATCH_THRESHOLD else None
+    if score < MATCH_THRESHOLD:
+        return None
+    # One shared word is not a match when the request names several things the answer does not
+    # ("a Wilson score interval for a binomial proportion" is not "merge overlapping intervals").
+    named = words - _PLAIN
+    if len(best_hits) == 1 and len(named) >= 3 and len(best_hits) / len(named) < MIN_COVERAGE:
+        return None
+    return answers[-negative]
 
 
 def write(

@@ -31,7 +31,7 @@ import numpy.typing as npt
 
 from labkit.sim import lm
 from labkit.sim.faults import unit_hash
-from labkit.sim.replies import arithmetic, asks
+from labkit.sim.replies import arithmetic, asks, summary
 from labkit.sim.replies.bank import EFFORT_RANK, Alternative, Bank, Plan, Step, Topic
 from labkit.sim.replies.intent import Reading
 from labkit.sim.replies.words import QUESTION_FRAME, STOP_WORDS
@@ -55,14 +55,30 @@ CORRUPT_FOREIGN_PER_WORD = (
     0.012  # a corrupted reply of 40 words shows foreign script 38% of the time
 )
 CORRUPT_CODE = 0.5  # share of corrupted code blocks that get a syntax error
-CONTENT_CHARS = 160  # a last turn longer than this carries something to summarise
-RELEVANCE_WEIGHT = 1.5  # logits per unit of plan relevance: the plan that talks about the prompt
+SUMMARISE = "summarise"
+KIND_BONUS = 3.0  # logits for the summary plan written for the kind of text pasted
+# The kinds of pasted text summary.py tells apart, and words of the plans written for them.
+_KIND_PLANS: dict[str, tuple[str, ...]] = {
+    "log": ("key lines", "last line"),
+    "test output": ("test run",),
+    "traceback": ("traceback",),
+    "diff": ("a diff",),
+    "email": ("email",),
+    "chat thread": ("chat thread", "discussion"),
+    "meeting notes": ("discussion", "status update"),
+    "bug report": ("bug report",),
+    "text": ("article or passage",),
+}
+RELEVANCE_WEIGHT = 1.0  # logits per unit of plan relevance: the plan that talks about the prompt
 RELEVANCE_CAP = 5.0
 MATCH_BONUS = 3.0
 STYLE_BONUS = 1.5
 # Logits per unit of closeness to a plan's asks (0..1): a prompt that is nearly one of them gets
 # that plan almost always; one half-way between two neighbours gets either.
 ASK_WEIGHT = 10.0
+CONTEXT_WORDS = 25  # a later turn this short is read together with the question before it
+CONTEXT_SHARE = 1.0  # ... whose closeness counts as much as the turn's own
+REPEAT_PENALTY = 0.3  # closeness taken from a plan the last answer said in full (3 logits)
 # A wrong sentence inside an otherwise correct answer is rarer than a wrong approach followed
 # through (a wrong plan): models are more often coherently wrong than self-contradictory.
 STEP_WRONG_PENALTY = 1.0
@@ -270,7 +286,7 @@ def _plan_priors(
 ) -> tuple[tuple[Plan, ...], tuple[float, ...], tuple[bool, ...]]:
     """The candidate plans for a prompt and their logits before skill: the same for every
     request that sends this prompt, so experiments that repeat it pay for it once."""
-    content = len(text) > CONTENT_CHARS or text.count("\n") >= 2
+    content = summary.has_material(text)
     if not in_english and any(p.when == "other_language" for p in topic.plans):
         plans = [p for p in topic.plans if p.when == "other_language"]
     else:
@@ -292,6 +308,8 @@ def _plan_priors(
         if not plan.correct and plan.name in relevance:
             relevance[plan.name] = min(relevance[plan.name], best_correct)
     asked = dict(asked_items)
+    # Pasted material to summarise: the plan written for its kind (an email, a traceback).
+    kind_words = _KIND_PLANS.get(summary.fills(text)["kind"], ()) if content else ()
     priors = tuple(
         float(np.log(p.weight))
         + JITTER * (unit_hash("plan", p.name) - 0.5)
@@ -300,6 +318,7 @@ def _plan_priors(
         # A how-to plan for a how-to question, an explanation for a what/why question: a
         # preference, not a rule, so that a plan about the very thing asked still wins.
         + (STYLE_BONUS if style != "any" and p.style in (style, "any") else 0.0)
+        + (KIND_BONUS if kind_words and any(w in p.name for w in kind_words) else 0.0)
         for p in plans
     )
     return tuple(plans), priors, tuple(not p.correct for p in plans)
@@ -428,16 +447,6 @@ def _names_in(name: str, text: str) -> bool:
     return bool(words) and all(re.search(rf"\b{w}", text) for w in words)
 
 
-def summary_fills(text: str) -> dict[str, str]:
-    """`{summary}` and `{line_count}` for a summary of pasted text: its telling lines, quoted."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    telling = re.compile(r"error|fail|passed|warn|exception|traceback|timeout|denied|killed", re.I)
-    picked = [line for line in lines if telling.search(line)][:3] or lines[1:3] or lines[:1]
-    quoted = [f"`{line[:77] + '...' if len(line) > 80 else line}`" for line in picked]
-    summary = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
-    return {"summary": summary.replace("{", "(").replace("}", ")"), "line_count": str(len(lines))}
-
-
 def compose_text(
     bank: Bank,
     reading: Reading,
@@ -446,11 +455,12 @@ def compose_text(
 ) -> Composition:
     """The reply to a conversation read as `reading`."""
     from labkit.sim.replies import code as code_answers
-    from labkit.sim.replies import followup, own_code
+    from labkit.sim.replies import figures, followup, own_code
 
     topic = bank.topics.get(reading.topic) or bank.topics["unclear"]
     chooser = Chooser(setting, rng)
-    writer = Writer(reading.subject or topic.subject_default, summary_fills(reading.text))
+    fills = summary.fills(reading.text) if topic.id == SUMMARISE else None
+    writer = Writer(reading.subject or topic.subject_default, fills)
     limit = BRIEF_WORDS if setting.brief else None
     plan_name = ""
     if reading.followup is not None:
@@ -467,17 +477,48 @@ def compose_text(
     if not writer.paragraphs and reading.followup is None:
         plan_name = _arithmetic(bank, reading.text, writer, chooser)
     if not writer.paragraphs:
+        plan_name = figures.answer(bank, reading, writer, chooser)
+    if not writer.paragraphs:
         plan_name = own_code.answer(bank, topic, reading, writer, chooser) or ""
     if not writer.paragraphs:
-        asked = asks.index_for(bank).similarity(topic.id, reading.text)
+        asked = _asked_in_context(bank, topic, reading)
         if topic.writes_code:
             plan_name = code_answers.write(topic, reading, writer, chooser, asked, word_limit=limit)
         else:
             plan = choose_plan(topic, reading, chooser, asked)
             plan_name = plan.name
-            say_steps(plan.steps, f"{topic.id}/{plan.name}", writer, chooser, word_limit=limit)
+            steps = plan.steps
+            if reading.earlier:
+                # A new question about what was just answered: what the plan has not said yet,
+                # never the same answer again.
+                from labkit.sim.replies import followup
+
+                unsaid = followup.unsaid_steps(plan, reading.earlier[-1])
+                if unsaid is not None and not unsaid:
+                    penalised = {**asked, plan.name: asked.get(plan.name, 0.0) - REPEAT_PENALTY}
+                    plan = choose_plan(topic, reading, chooser, penalised)
+                    plan_name, steps = plan.name, plan.steps
+                elif unsaid:
+                    steps = tuple(unsaid)
+            say_steps(steps, f"{topic.id}/{plan.name}", writer, chooser, word_limit=limit)
     text = writer.text()
     return Composition(text, topic.id, plan_name, chooser.wrong)
+
+
+def _asked_in_context(bank: Bank, topic: Topic, reading: Reading) -> Mapping[str, float]:
+    """Each plan's closeness to the prompt; for a short question later in a conversation, also
+    to it read with the question before it ("is it worth it for a 20k-line project?" after
+    "what is mutation testing")."""
+    index = asks.index_for(bank)
+    asked = index.similarity(topic.id, reading.text)
+    if len(reading.earlier) < 2 or len(reading.text.split()) > CONTEXT_WORDS:
+        return asked
+    together = index.similarity(topic.id, f"{reading.earlier[-2]} {reading.text}")
+    closeness = {
+        name: max(asked.get(name, 0.0), CONTEXT_SHARE * together.get(name, 0.0))
+        for name in asked.keys() | together.keys()
+    }
+    return closeness
 
 
 def _arithmetic(bank: Bank, text: str, writer: Writer, chooser: Chooser) -> str:

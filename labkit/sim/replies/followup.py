@@ -17,7 +17,9 @@ caller then says the mode's general steps (followups.toml).
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -39,7 +41,7 @@ SHORT_WORDS = 40  # "make it shorter": at most this many words of the earlier an
 LIST_ITEMS = 8
 MIN_PIECE = 18
 EXAMPLE_CLOSENESS = 0.2
-KIN_WEIGHT = 4.0  # logits for a plan named like the one just said, when looking for its example  # another plan's code is an example of the answer only if it is close  # a literal piece of an alternative this long is specific enough to recognise
+KIN_WEIGHT = 10.0  # logits per unit of likeness to the plan just said, when seeking its example  # another plan's code is an example of the answer only if it is close  # a literal piece of an alternative this long is specific enough to recognise
 
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 _SENTENCE = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z`\"'(\[0-9])")
@@ -160,6 +162,19 @@ def _next_plan(
     return max(candidates, key=lambda p: closeness.get(p.name, 0.0))
 
 
+def unsaid_steps(plan: Plan, previous: str) -> list[Step] | None:
+    """The plan's steps (effort and sampling aside) the previous answer left out, or None when
+    that answer did not come from this plan."""
+    lowered = " ".join(previous.lower().split())
+    if not _plan_said(plan, lowered):
+        return None
+    return [
+        dataclasses.replace(step, effort=0, optional=False)
+        for step in plan.steps
+        if step.code is None and not _step_said(step, lowered)
+    ][:MORE_STEPS]
+
+
 def _plan_said(plan: Plan, lowered: str) -> bool:
     return any(_step_said(step, lowered) for step in plan.steps)
 
@@ -247,16 +262,13 @@ def _example(
         closeness = asks.index_for(bank).similarity(topic.id, question)
         relevance = plan_relevance(topic, question)
 
-        said_words = _name_words(plan.name)
-
         def score(candidate: Plan) -> float:
-            # A plan named like the one just said ("mocks, stubs, fakes and spies" after
-            # "mocks, fakes and boundaries") is about the same thing.
-            kin = len(said_words & _name_words(candidate.name)) / max(len(said_words), 1)
+            # A plan that says much the same as the one just said ("mocks, stubs, fakes and
+            # spies" after "mocks, fakes and boundaries") is about the same thing.
             return (
                 ASK_WEIGHT * closeness.get(candidate.name, 0.0)
                 + RELEVANCE_WEIGHT * relevance.get(candidate.name, 0.0)
-                + KIN_WEIGHT * kin
+                + KIN_WEIGHT * plan_likeness(topic, plan, candidate)
             )
 
         ranked = sorted(
@@ -272,8 +284,33 @@ def _example(
     return f"example:{chosen.name}"
 
 
-def _name_words(name: str) -> set[str]:
-    return {w.rstrip("s") for w in re.findall(r"[a-z]{4,}", name.lower())}
+def plan_likeness(topic: Topic, one: Plan, other: Plan) -> float:
+    """Cosine of the two plans' tf-idf vectors (their names and correct sentences), 0 to 1."""
+    vectors = _plan_vectors(topic)
+    a, b = vectors.get(one.name, {}), vectors.get(other.name, {})
+    return sum(weight * b.get(term, 0.0) for term, weight in a.items())
+
+
+@lru_cache(maxsize=64)
+def _plan_vectors(topic: Topic) -> dict[str, dict[str, float]]:
+    from labkit.sim.replies.asks import terms
+
+    counted = {
+        plan.name: terms(
+            " ".join(
+                [plan.name, *(a.text for s in plan.steps for a in s.alternatives if a.correct)]
+            )
+        )
+        for plan in topic.plans
+    }
+    documents = Counter(term for found in counted.values() for term in found)
+    count = len(counted)
+    vectors = {}
+    for name, found in counted.items():
+        raw = {t: n * math.log(count / documents[t]) for t, n in found.items()}
+        norm = math.sqrt(sum(v * v for v in raw.values())) or 1.0
+        vectors[name] = {t: v / norm for t, v in raw.items() if v > 0}
+    return vectors
 
 
 def _shorter(previous: str, frame: Sequence[Alternative], writer: Writer, chooser: Chooser) -> str:

@@ -34,6 +34,13 @@ HISTORY_WEIGHT = 0.5
 ANSWER_WEIGHT = 0.5  # what the assistant said counts half as much as what the user asked
 UNSURE = 0.75
 SHORT_TURN_WORDS = 12  # a turn this short may lean on the one before
+REFERRING_TURN_WORDS = 25  # ... and one this short does when it points back ("is it worth it")
+# Words that point back at what was said: "is it worth it for ...", "do that on kubernetes",
+# "which of those", "numpy's random instead".
+_REFERS_BACK = re.compile(
+    r"\b(it|that|this|those|these|them|they|instead|same|one|ones|then|also)\b|^\s*(and|ok|okay|so|but)\b",
+    re.I,
+)
 CONTINUATION_WEIGHT = 2.0
 _CONTINUES = re.compile(
     r"^\s*(why|how come|what else|anything else|and (?:if|what|how|why)|what if|so (?:if|what|why|how)|"
@@ -240,7 +247,11 @@ def _read(bank: Bank, user_turns: Sequence[str], answers: Sequence[str] = ()) ->
         subject = subject_of(text) or carried.subject
         return Reading(label, asked_for, subject, style_of(text), confidence, text)
 
-    if confidence < UNSURE and earlier and len(text.split()) <= SHORT_TURN_WORDS:
+    words_in_turn = len(text.split())
+    leans = (confidence < UNSURE and words_in_turn <= SHORT_TURN_WORDS) or (
+        words_in_turn <= REFERRING_TURN_WORDS and bool(_REFERS_BACK.search(text))
+    )
+    if earlier and leans:
         # "what about leap years then?": a short turn leans on the conversation before it.
         mixed = scores + HISTORY_WEIGHT * _context_scores(classifier, user_turns[:-1], answers)
         for index in np.argsort(-mixed):
@@ -260,7 +271,8 @@ _CREATIVE_FORM = re.compile(
 )
 _SUMMARY_FORM = re.compile(r"^\s*(please\s+)?(summari[sz]e|sum up|tl;?dr|give me the gist)\b", re.I)
 _CODE_FORM = re.compile(
-    r"^\s*(please\s+)?((can|could) you\s+)?(implement|write|code|create|build|give me)\b"
+    r"^\s*(please\s+)?((can|could) you\s+)?(implement|write|code|create|build|give me|"
+    r"i need|i want|i'm looking for|im looking for|looking for|need|help me write)\b"
     r"(?!.*\b(tests?|post-?mortems?|prompts?|summary|reviews?|haiku|poem)\b)"
     r"(?=.*(\b(function|class|script|method|helper|program|decorator|module|cli|parser|"
     r"tokenizer)\b|\w\(.*\)|\bin (python|javascript|typescript|go|rust|java)\b))",

@@ -68,7 +68,9 @@ def answer(
     pasted = reader.pasted_code(text) or inline_code(text)
     # "now write tests for it" is read as a follow-up of the earlier turn, and asks for tests of
     # the code in it: the request decides, not the follow-up mode.
-    if _ASKS_FOR_TESTS.search(text) and (topic.id in _TOPICS or reading.earlier):
+    if _ASKS_FOR_TESTS.search(text) and (
+        topic.id in _TOPICS or reading.earlier or (pasted is not None and topic.kind == "domain")
+    ):
         answered = _tests(bank, reading, pasted, writer, chooser)
         if answered:
             return answered

@@ -21,6 +21,7 @@ from labkit.sim.catalog import EFFORTS, MODELS
 from labkit.sim.engine import skill_of
 from labkit.sim.replies import Reading, Replier, Setting, ends_a_sentence
 from labkit.sim.replies.bank import BankError, default_bank_path, load_bank
+from labkit.sim.replies.words import CODE_FENCE
 from labkit.sim.sampling import SamplingParams
 
 PROMPTS_PATH = Path(__file__).resolve().parents[3] / "datasets" / "prompts" / "prompts.jsonl"
@@ -159,7 +160,8 @@ def reply_problems(text: str, stop_reason: str) -> list[str]:
         problems.append("does not start a sentence")
     if stop_reason == "end_turn" and not ends_a_sentence(text):
         problems.append("does not end a sentence")
-    if "{" in text and re.search(r"\{(subject|summary|line_count)\}", text):
+    prose = re.sub(r"`[^`]*`", "", CODE_FENCE.sub("", text))  # code may hold f-string braces
+    if "{" in prose and re.search(r"\{[a-z_]+\}", prose):
         problems.append("unfilled placeholder")
     return problems
 
