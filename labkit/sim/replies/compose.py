@@ -423,7 +423,7 @@ def plan_relevance(topic: Topic, text: str) -> dict[str, float]:
     plans = _plan_words(topic)
     # The topic's own words ("debugging" in the debugging topic) say which topic, not which plan.
     asked = _content_words(text) - _content_words(f"{topic.id.replace('_', ' ')} {topic.title}")
-    if not plans or not asked:
+    if not plans:
         return {}
     count = len(plans)
     lowered = text.lower()

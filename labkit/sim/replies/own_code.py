@@ -236,6 +236,10 @@ def _review(bank: Bank, pasted: str, writer: Writer, chooser: Chooser) -> str | 
             writer.say(finding.message, paragraph=True, literal=True)
     else:
         _frame(bank, "review", "clean", writer, chooser)
+        if not chooser.setting.brief:
+            # What was done safely, and the edge case the code's shape suggests testing next.
+            for note in reader.clean_review_notes(pasted):
+                writer.say(note, literal=True)
     _frame(bank, "review", "outro", writer, chooser, paragraph=True)
     return "review pasted code"
 

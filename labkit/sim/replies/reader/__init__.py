@@ -8,6 +8,8 @@ library's `ast` and returns facts a reply can quote:
     source = pasted_code(prompt)            # the code in the prompt, or None
     explain(source)                         # 2-8 true sentences about what it does
     review(source)                          # [Finding(line, kind, message), ...]: real checks
+    clean_review_notes(source)              # for a review with no findings: what is done
+                                            # safely, and the edge case to test next
     refactor(source)                        # Refactoring(source, changes) or None
     tests_for(source, "name")               # a small, honest pytest module, or None
     describe_name(source)                   # the first top-level def, for the reply to mention
@@ -21,12 +23,19 @@ One module per concern, each importing only from the ones listed before it:
 
     source      finding the code in a prompt and parsing it; the helpers the others share
     glossary    what well-known calls, decorators and name prefixes mean
-    explain     explain
-    checks      the checks review runs, one function per kind of finding
-    review      review
-    refactor    refactor
     kinds       parameter and result types as the code shows them, and sample values
     guards      the guards a function starts with: whether they hold, how to trip them
+    purpose     what a function is for, from its shape or docstring
+    empty       what a function returns or raises on an empty input, by reading
+    explain     explain
+    checks      the checks review runs for bugs and smells, one function per kind of finding
+    strings     how a string was built: from fixed text, or from values (f-string, +, %, format)
+    injection   the SQL and shell injection checks, with fixes written from the user's code
+    security    the other security checks: eval, unsafe loading, TLS, secrets, weak randomness
+    robustness  calls that can hang, asserts that -O strips, retry loops that never stop
+    review      review: every check, the security findings first
+    verdict     clean_review_notes
+    refactor    refactor
     testgen     tests_for
 """
 
@@ -38,11 +47,13 @@ from labkit.sim.replies.reader.refactor import Refactoring, refactor
 from labkit.sim.replies.reader.review import review
 from labkit.sim.replies.reader.source import MAX_CHARS, describe_name, pasted_code
 from labkit.sim.replies.reader.testgen import tests_for
+from labkit.sim.replies.reader.verdict import clean_review_notes
 
 __all__ = [
     "MAX_CHARS",
     "Finding",
     "Refactoring",
+    "clean_review_notes",
     "describe_name",
     "explain",
     "pasted_code",

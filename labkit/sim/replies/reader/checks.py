@@ -20,6 +20,7 @@ from labkit.sim.replies.reader.source import (
     _element_name,
     _FunctionNode,
     _functions,
+    _import_aliases,
     _index_uses,
     _is_docstring,
     _is_generator,
@@ -29,7 +30,6 @@ from labkit.sim.replies.reader.source import (
     _parents,
     _range_len_parts,
     _returns_value,
-    _segment,
     _terminates,
     _walk_all,
 )
@@ -96,14 +96,55 @@ class _Context:
     def __init__(self, tree: ast.Module, source: str) -> None:
         self.tree = tree
         self.source = source
+        self.lines = source.split("\n")
         self.parents = _parents(tree)
         self.nodes = list(ast.walk(tree))
         self.functions = _functions(tree)
         self.bound = _bound_names(tree)
+        self.aliases = _import_aliases(tree)
+        self.imported = _imported_modules(tree)
+
+    def resolve(self, node: ast.AST) -> str | None:
+        """The dotted name `node` calls or names, imports undone: `sp.run` is `subprocess.run`."""
+        name = _call_name(node) if isinstance(node, ast.Call) else _dotted(node)
+        if name is None:
+            return None
+        head, _, rest = name.partition(".")
+        origin = self.aliases.get(head)
+        if origin is None:
+            return name
+        return f"{origin}.{rest}" if rest else origin
+
+    def in_test_code(self, node: ast.AST) -> bool:
+        """True inside a test: test modules may hard-code values and assert on inputs freely."""
+        if self.imported & {"pytest", "unittest"}:
+            return True
+        current = self.parents.get(node)
+        while current is not None:
+            if isinstance(current, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and (
+                current.name.startswith(("test", "Test"))
+            ):
+                return True
+            current = self.parents.get(current)
+        return False
 
     def text(self, node: ast.AST) -> str:
-        """The code of `node` as the user wrote it (as unparsed when it spans lines)."""
-        return _segment(node, self.source) or ast.unparse(node).replace("\n", " ")
+        """The code of `node` as the user wrote it (as unparsed when it spans lines).
+
+        Like `_segment`, without its cost: `ast.get_source_segment` splits the whole source on
+        every call, which made a review of a long file quadratic.
+        """
+        line: int | None = getattr(node, "lineno", None)
+        end: int | None = getattr(node, "end_lineno", None)
+        if line is not None and line == end and 0 < line <= len(self.lines):
+            start: int = getattr(node, "col_offset", 0)
+            stop: int | None = getattr(node, "end_col_offset", None)
+            segment: str = (
+                self.lines[line - 1].encode("utf-8")[start:stop].decode("utf-8", "replace")
+            )
+            if segment and "#" not in segment and "\n" not in segment:
+                return segment
+        return ast.unparse(node).replace("\n", " ")
 
     def pair(self, left: ast.expr, op: ast.cmpop, right: ast.expr) -> str:
         return f"{self.text(left)} {_OPERATORS[type(op)]} {self.text(right)}"
@@ -130,6 +171,17 @@ class _Context:
                 index = block.index(stmt)
                 return block[index + 1] if index + 1 < len(block) else None
         return None
+
+
+def _imported_modules(tree: ast.Module) -> set[str]:
+    """The top-level packages the code imports (`os.path` counts as `os`)."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return names
 
 
 def _check_mutable_defaults(ctx: _Context) -> Iterator[Finding]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import textwrap
 
+from labkit.sim.replies.reader.empty import EmptyOutcome, empty_input, show_value
 from labkit.sim.replies.reader.glossary import (
     _DECORATOR_GLOSS,
     _GLOSS,
@@ -17,6 +18,7 @@ from labkit.sim.replies.reader.glossary import (
     _PLAIN_CALLS,
     _PREDICATE_WORDS,
 )
+from labkit.sim.replies.reader.purpose import purpose
 from labkit.sim.replies.reader.source import (
     _DEFS,
     _QUOTE_LIMIT,
@@ -84,6 +86,12 @@ class _Explainer:
     def definition(self, node: ast.stmt, primary: bool, summary_priority: int = 0) -> None:
         self.offset = 0 if primary else 1
         if isinstance(node, ast.ClassDef):
+            doc = ast.get_docstring(node)
+            first = " ".join(doc.strip().split("\n\n")[0].split()) if doc else ""
+            if primary and len(first) >= 8:
+                self.add(
+                    -1, f"Its docstring says what `{node.name}` is for: “{_short(first, 140)}”"
+                )
             self.add(summary_priority, self.class_summary(node))
             self.decorators(f"`{node.name}`", node)
             methods = [
@@ -96,12 +104,21 @@ class _Explainer:
                 self.details(label, method.body, method)
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             label = f"`{node.name}`"
+            # What it is for comes first: from its shape or docstring, else a guess from its name.
+            opening = purpose(node, self.source)
+            hedge = None if opening else _name_hedge(node.name)
+            if opening and (primary or summary_priority == 0):
+                self.add(-1 if primary else 1, opening)
+            elif primary and hedge:
+                self.add(-1, hedge)
             self.add(summary_priority, self.function_summary(node, label, method=False))
+            # Right after the summary: a reply may keep only its first few sentences, and what
+            # an empty input gives is worth more to a reader than the list of calls.
+            outcome = empty_input(node) if primary else None
+            if outcome is not None:
+                self.add(1, _empty_sentence(label, outcome))
             self.decorators(label, node)
             self.details(label, node.body, node)
-            hedge = _name_hedge(node.name)
-            if primary and hedge:
-                self.add(5, hedge)
 
     def function_summary(self, fn: _FunctionNode, label: str, method: bool) -> str:
         kind = "method" if method else "function"
@@ -321,7 +338,7 @@ class _Explainer:
                 )
 
     def handlers(self, label: str, nodes: list[ast.AST]) -> None:
-        caught: list[str] = []
+        caught: list[tuple[str, str | None]] = []
         has_finally = False
         for node in nodes:
             if isinstance(node, ast.Try | ast.TryStar):
@@ -332,13 +349,17 @@ class _Explainer:
                         if handler.type is None
                         else self.code(handler.type)
                     )
-                    if all(isinstance(s, ast.Pass) for s in handler.body):
-                        what += " and ignores it"
-                    caught.append(what)
+                    caught.append((what, _handler_outcome(handler, self.source)))
         caught = _unique(caught)
-        if caught:
-            tail = ", and a `finally` block runs either way" if has_finally else ""
-            self.add(3, f"{label} catches {_some(caught, 3)} with `try`/`except`{tail}.")
+        tail = ", and a `finally` block runs either way" if has_finally else ""
+        if len(caught) == 1:
+            what, outcome = caught[0]
+            then = f" and {outcome}" if outcome else ""
+            self.add(3, f"{label} catches {what} with `try`/`except`{then}{tail}.")
+        elif caught:
+            # Several handlers: what each one does goes next to it, the exception path by path.
+            shown = [f"{what} ({outcome})" if outcome else what for what, outcome in caught]
+            self.add(3, f"{label} catches {_some(shown, 3)} with `try`/`except`{tail}.")
         elif has_finally:
             self.add(
                 3,
@@ -468,6 +489,49 @@ def _statement(stmt: ast.stmt, source: str | None) -> str:
     """A simple statement quoted; a compound one named by its keyword."""
     word = _BLOCK_WORDS.get(type(stmt))
     return f"a `{word}` block" if word else _code(stmt, 40, source)
+
+
+def _empty_sentence(label: str, outcome: EmptyOutcome) -> str:
+    if outcome.raises:
+        return f"With an empty `{outcome.param}`, {label} raises `{outcome.raises}` ({outcome.reason})."
+    because = f"{outcome.reason}, so " if outcome.reason else ""
+    return (
+        f"With an empty `{outcome.param}`, {because}{label} returns {show_value(outcome.returns)}."
+    )
+
+
+_LOG_METHODS = frozenset(["debug", "info", "warning", "error", "exception", "critical", "log"])
+
+
+def _handler_outcome(handler: ast.ExceptHandler, source: str | None) -> str | None:
+    """What an `except` block does with the error: the exception path, in a few words."""
+    body = handler.body
+    if all(isinstance(s, ast.Pass) for s in body):
+        return "ignores it"
+    last = body[-1]
+    logs = any(
+        isinstance(s, ast.Expr)
+        and isinstance(s.value, ast.Call)
+        and isinstance(s.value.func, ast.Attribute)
+        and s.value.func.attr in _LOG_METHODS
+        for s in body
+    )
+    first = "logs it, then " if logs else ""
+    if isinstance(last, ast.Return):
+        shown = "`None`" if last.value is None else _code(last.value, 40, source)
+        return f"{first}returns {shown} instead"
+    if isinstance(last, ast.Raise):
+        if last.exc is None:
+            return f"{first}re-raises it"
+        exc = last.exc.func if isinstance(last.exc, ast.Call) else last.exc
+        return f"{first}raises {_code(exc, 40, source)} instead"
+    if isinstance(last, ast.Continue):
+        return f"{first}skips to the next item"
+    if isinstance(last, ast.Break):
+        return f"{first}stops the loop"
+    if logs:
+        return "logs it and carries on"
+    return None
 
 
 def _describe_params(args: ast.arguments, skip_first: bool, source: str | None) -> list[str]:

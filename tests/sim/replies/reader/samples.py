@@ -1,5 +1,7 @@
-"""Code samples that more than one test module reads, and `src`, which writes them."""
+"""Code samples that more than one test module reads, `src`, which writes them, and helpers
+to find and load the function a sample defines."""
 
+import ast
 import textwrap
 
 
@@ -122,3 +124,30 @@ FACTORIAL = src(
         return result
     """
 )
+
+
+DEDUPE = src(
+    """
+    def dedupe(items):
+        seen = set()
+        out = []
+        for item in items:
+            if item not in seen:
+                seen.add(item)
+                out.append(item)
+        return out
+    """
+)
+
+
+def function(code):
+    """The first function the sample defines, as an AST node."""
+    tree = ast.parse(code)
+    return next(n for n in tree.body if isinstance(n, ast.FunctionDef))
+
+
+def loaded(code):
+    """The sample's first function, defined by running the sample: tests may, the simulator never."""
+    namespace: dict = {}
+    exec(code, namespace)
+    return namespace[function(code).name]

@@ -116,12 +116,79 @@ def test_explain_bare_statements_still_gives_two_true_sentences():
     ]
 
 
-def test_explain_hedges_a_guess_from_the_name_once():
-    sentences = explain("def is_palindrome(s):\n    return s == s[::-1]\n")
+def test_explain_hedges_a_guess_from_the_name_once_when_the_shape_says_nothing():
+    sentences = explain("def is_valid(s):\n    return checker.run(s)\n")
     guesses = [s for s in sentences if "name" in s]
     assert guesses == [
-        "Judging by its name, `is_palindrome` probably answers “is palindrome?” with `True` or `False`."
+        "Judging by its name, `is_valid` probably answers “is valid?” with `True` or `False`."
     ]
+    assert sentences[0] == guesses[0]  # the best there is to say about what it is for
+
+
+def test_explain_opens_with_what_the_code_is_for():
+    sentences = explain("def is_palindrome(s):\n    return s == s[::-1]\n")
+    assert sentences[0] == "`is_palindrome` tells whether `s` reads the same backwards as forwards."
+    assert not any("name" in s for s in sentences)  # the shape said it: no guess from the name
+    first = explain(SCORES)[0]
+    assert first == (
+        "`load_scores` returns the key/value pairs `name, score` of `data` for which "
+        "`score >= minimum`, sorted by `p[1]`, largest first."
+    )
+
+
+def test_explain_says_what_an_empty_input_gives_right_after_the_summary():
+    sentences = explain(
+        "def dedupe(items):\n    seen = set()\n    out = []\n    for item in items:\n"
+        "        if item not in seen:\n            seen.add(item)\n            out.append(item)\n"
+        "    return out\n"
+    )
+    assert sentences[0].startswith("`dedupe` returns the items of `items` without repeats")
+    assert sentences[1].startswith("`dedupe` is a function that takes `items` and returns `out`")
+    assert sentences[2] == "With an empty `items`, the loop never runs, so `dedupe` returns `[]`."
+    mean = explain("def mean(xs):\n    return sum(xs) / len(xs)\n")
+    assert "With an empty `xs`, `mean` raises `ZeroDivisionError` (`len(xs)` is 0)." in mean
+    guarded = " ".join(
+        explain("def head(xs):\n    if not xs:\n        raise ValueError\n    return xs[0]\n")
+    )
+    assert (
+        "With an empty `xs`, `head` raises `ValueError` (the check `not xs` on line 2)." in guarded
+    )
+
+
+def test_explain_says_what_each_handler_does_with_the_error():
+    code = src(
+        """
+        def parse(text):
+            try:
+                return int(text)
+            except ValueError:
+                logger.warning("bad number %r", text)
+                return None
+
+        def load(path):
+            try:
+                return read(path)
+            except FileNotFoundError:
+                return {}
+            except PermissionError:
+                raise ConfigError(path)
+        """
+    )
+    text = " ".join(explain(code))
+    assert (
+        "`parse` catches `ValueError` with `try`/`except` and logs it, then returns `None` instead."
+        in text
+    )
+    assert (
+        "`load` catches `FileNotFoundError` (returns `{}` instead) and `PermissionError` "
+        "(raises `ConfigError` instead)" in text
+    )
+
+
+def test_explain_never_claims_to_have_run_the_code():
+    for code in (SCORES, "def mean(xs):\n    return sum(xs) / len(xs)\n", "x = 1"):
+        for sentence in explain(code):
+            assert not re.search(r"\b(I ran|running it|when I ran|I tested|output was)\b", sentence)
 
 
 def test_explain_handlers_match_and_the_script_entry_point():
@@ -147,7 +214,7 @@ def test_explain_handlers_match_and_the_script_entry_point():
     )
     text = " ".join(explain(code))
     assert "`run` matches `command` against 2 `case` patterns." in text
-    assert "`run` catches `KeyError` and ignores it with `try`/`except`" in text
+    assert "`run` catches `KeyError` with `try`/`except` and ignores it" in text
     assert "a `finally` block runs either way" in text
     assert (
         'When the file runs as a script (`if __name__ == "__main__"`), it runs `run(sys.argv[1])`.'

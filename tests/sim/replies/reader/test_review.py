@@ -98,5 +98,30 @@ def test_findings_are_sorted_and_one_per_line_and_kind():
     assert review(code.replace("\n", "\r\n")) == findings
 
 
+ONE_OF_EACH_NEW_KIND = {
+    "sql-injection": "def f(c, n):\n    c.execute(f\"SELECT * FROM t WHERE n = '{n}'\")",
+    "shell-injection": "import os\ndef f(p):\n    os.system('ls ' + p)",
+    "eval-injection": "def f(s):\n    return eval(s)",
+    "unsafe-deserialisation": "import pickle\ndef f(b):\n    return pickle.loads(b)",
+    "tls-verify-disabled": "import requests\nr = requests.get(u, verify=False, timeout=5)",
+    "hardcoded-secret": "API_TOKEN = 'ghp_abcdef123456'",
+    "insecure-random": "import random\nsession_token = random.getrandbits(128)",
+    "http-no-timeout": "import requests\nr = requests.get(u)",
+    "assert-validation": "def pay(amount):\n    assert amount > 0\n    return amount",
+    "endless-retry": "import time\ndef f(g):\n    while True:\n        try:\n            return g()\n"
+    "        except OSError:\n            time.sleep(1)",
+}
+
+
+def test_every_kind_the_docstring_lists_is_found_by_some_check():
+    import re
+
+    listed = re.findall(r"[a-z]+(?:-[a-z]+)+", review.__doc__ or "")
+    assert len(set(listed)) == len(listed) == 28  # 18 kinds before, 10 new ones
+    for kind, code in ONE_OF_EACH_NEW_KIND.items():
+        assert kind in listed
+        assert [f.kind for f in review(code)] == [kind], code
+
+
 def test_review_of_broken_code_is_empty():
     assert review("def f(:\n    pass") == []

@@ -6,6 +6,7 @@ import pytest
 
 from labkit.sim.replies.reader import (
     MAX_CHARS,
+    clean_review_notes,
     describe_name,
     explain,
     pasted_code,
@@ -112,6 +113,15 @@ def test_pathological_input_gives_nothing_instead_of_raising(text):
     assert results[0] is None or isinstance(results[0], str)
     if len(text) > MAX_CHARS:
         assert results == [None, None, [], [], None, None]
+
+
+def test_clean_review_notes_never_raise_on_truncated_or_random_text():
+    rng = random.Random(2)
+    alphabet = "abcdefxyz_ ()[]{}:=+-*/.,'\"#\n\t\\@!<>0123456789 deforclassreturnifin"
+    texts = [SAMPLE[:end] for end in range(0, len(SAMPLE), 53)]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 200))) for _ in range(100)]
+    for text in texts:
+        assert isinstance(clean_review_notes(text), list)
 
 
 def test_non_text_input_gives_nothing():
