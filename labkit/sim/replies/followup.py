@@ -62,10 +62,13 @@ def answer(
     previous = reading.earlier[-1]
     mode = bank.followups.get(reading.followup)
     frame = mode.frame if mode is not None else ()
+    count = asked_count(reading.text)
     if reading.followup == "shorter":
-        return _shorter(previous, frame, writer, chooser)
+        if count is not None and _ITEMS.search(reading.text):  # "shorter, 5 items max"
+            return _as_list(previous, (), writer, chooser, count)
+        return _shorter(previous, frame, writer, chooser, count)
     if reading.followup == "list":
-        return _as_list(previous, frame, writer, chooser)
+        return _as_list(previous, frame, writer, chooser, count or LIST_ITEMS)
     found = plan_of(bank, topic, previous)
     if found is None:
         return ""
@@ -313,15 +316,24 @@ def _plan_vectors(topic: Topic) -> dict[str, dict[str, float]]:
     return vectors
 
 
-def _shorter(previous: str, frame: Sequence[Alternative], writer: Writer, chooser: Chooser) -> str:
+def _shorter(
+    previous: str,
+    frame: Sequence[Alternative],
+    writer: Writer,
+    chooser: Chooser,
+    sentences_asked: int | None = None,
+) -> str:
     sentences = prose_sentences(previous)
     if not sentences:
         return ""
-    short = [sentences[0]]
-    for sentence in sentences[1:]:
-        if len(" ".join([*short, sentence]).split()) > SHORT_WORDS:
-            break
-        short.append(sentence)
+    if sentences_asked is not None:  # "a 2-sentence version"
+        short = sentences[:sentences_asked]
+    else:
+        short = [sentences[0]]
+        for sentence in sentences[1:]:
+            if len(" ".join([*short, sentence]).split()) > SHORT_WORDS:
+                break
+            short.append(sentence)
     writer.fills = {**writer.fills, "short": _literal(" ".join(short))}
     say_one(frame, "followup/shorter/frame", writer, chooser)
     code = CODE_FENCE.search(previous)
@@ -332,16 +344,43 @@ def _shorter(previous: str, frame: Sequence[Alternative], writer: Writer, choose
     return "followup:shorter"
 
 
-def _as_list(previous: str, frame: Sequence[Alternative], writer: Writer, chooser: Chooser) -> str:
+def _as_list(
+    previous: str,
+    frame: Sequence[Alternative],
+    writer: Writer,
+    chooser: Chooser,
+    items_asked: int = LIST_ITEMS,
+) -> str:
     sentences = prose_sentences(previous)
     if len(sentences) < 2:
         return ""
     say_one(frame, "followup/list/frame", writer, chooser)
-    items = "\n".join(f"- {sentence}" for sentence in sentences[:LIST_ITEMS])
+    items = "\n".join(f"- {sentence}" for sentence in sentences[:items_asked])
     writer.paragraphs.append([items])
     writer.paragraphs.append([])
     writer.words += len(items.split())
     return "followup:list"
+
+
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+_COUNTED = re.compile(
+    r"\b(\d{1,2}|one|two|three|four|five|six|seven)[\s-]*(?:or so\s+)?"
+    r"(sentences?|lines?|items?|points?|bullets?|bullet points?|steps?|things?)\b"
+    r"|\b(?:max(?:imum)?|at most|no more than|under)\s+(\d{1,2})\b"
+    r"|\b(\d{1,2})\s+max\b",
+    re.I,
+)
+_ITEMS = re.compile(r"\b(items?|points?|bullets?|steps?|things?|list)\b", re.I)
+
+
+def asked_count(text: str) -> int | None:
+    """How many sentences or items a follow-up asks for ("a 2-sentence version", "5 items max")."""
+    found = _COUNTED.search(text)
+    if found is None:
+        return None
+    raw = next(g for g in (found.group(1), found.group(3), found.group(4)) if g)
+    value = _NUMBER_WORDS.get(raw.lower()) or (int(raw) if raw.isdigit() else 0)
+    return value if 0 < value <= 20 else None
 
 
 def prose_sentences(text: str) -> list[str]:

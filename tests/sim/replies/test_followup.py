@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from labkit.sim.replies import Replier
-from labkit.sim.replies.followup import SHORT_WORDS, plan_of, prose_sentences
+from labkit.sim.replies.followup import SHORT_WORDS, asked_count, plan_of, prose_sentences
 from labkit.sim.replies.report import setting_for
 
 FIRST_QUESTIONS = [
@@ -147,3 +147,32 @@ def test_an_example_is_code_the_earlier_answer_did_not_show(replier):
     shown = example.text.split("```python\n", 1)[1].split("```", 1)[0]
     assert shown.strip() and shown.strip() not in first.text
     assert "mock" in shown.lower() or "stub" in shown.lower() or "fake" in shown.lower()
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("now a 2-sentence version for leadership", 2),
+        ("make it shorter, like 5 items max", 5),
+        ("in three bullet points please", 3),
+        ("max 4 please", 4),
+        ("make it shorter", None),
+        ("shorter, and drop the 1990s history", None),
+    ],
+)
+def test_the_number_a_follow_up_asks_for(text, count):
+    assert asked_count(text) == count
+
+
+def test_a_count_of_items_makes_a_list_that_long(replier):
+    _, _, listed = exchange(
+        replier, "Give me a checklist for reviewing a pull request.", "make it shorter, 3 items max"
+    )
+    bullets = [line for line in listed.text.splitlines() if line.startswith("- ")]
+    assert len(bullets) == 3
+
+
+def test_a_count_of_sentences_keeps_that_many(replier):
+    first, _, short = exchange(replier, "what is a flaky test", "a 2-sentence version please")
+    body = short.text.split(":", 1)[1]
+    assert prose_sentences(body) == prose_sentences(first.text)[:2]
