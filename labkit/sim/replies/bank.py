@@ -239,6 +239,10 @@ CODE_ANSWER_PARTS = {
     "review": ("intro", "clean", "outro"),
     "refactor": ("intro", "outro"),
     "arithmetic": ("answer", "unanswerable"),
+    # Drafts written from the user's own facts (drafts.toml, labkit/sim/replies/drafts.py).
+    "draft_message": ("intro", "greeting", "closing", "tip"),
+    "draft_summary": ("intro", "tip"),
+    "draft_commit": ("intro", "tip"),
     # Worked answers to statistics questions that carry their own figures (figures.toml,
     # labkit/sim/replies/figures.py); a `<part>_wrong` part holds wrong alternatives of <part>.
     "proportion": (
@@ -295,7 +299,7 @@ CODE_ANSWER_PARTS = {
 
 # The files that hold those sentences: answers about code, and answers worked out from the
 # figures in a statistics question.
-ANSWER_FILES = ("code_answers.toml", "figures.toml")
+ANSWER_FILES = ("code_answers.toml", "figures.toml", "drafts.toml")
 
 
 def _load_code_answers(paths: Sequence[Path]) -> dict[str, dict[str, tuple[Alternative, ...]]]:
