@@ -16,7 +16,8 @@ kind = "domain"
 title = "Growing vegetables"
 subject_default = "your garden"
 examples = ["when do I plant tomatoes", "how often to water seedlings", "my basil is wilting",
-  "best soil for carrots", "what grows in shade", "how deep to sow beans"]
+  "best soil for carrots", "what grows in shade", "how deep to sow beans",
+  "how much water do my seedlings need"]
 thinking = ["The user asks about {subject}."]
 
 [[plans]]
