@@ -56,7 +56,9 @@ _TOPIC_KEYS = frozenset(
 )
 _PLAN_KEYS = frozenset({"name", "style", "correct", "weight", "steps", "when", "match", "asks"})
 _STEP_KEYS = frozenset({"say", "wrong", "effort", "paragraph", "optional", "code", "lang"})
-_SNIPPET_KEYS = frozenset({"name", "match", "variants"})
+_SNIPPET_KEYS = frozenset({"name", "match", "variants", "lang"})
+# Languages a snippet may be written in (the fence's info string); Python is compiled on load.
+SNIPPET_LANGS = frozenset({"python", "bash", "sql", "javascript", "typescript"})
 _VARIANT_KEYS = frozenset({"kind", "code", "note"})
 _PREAMBLE_KEYS = frozenset({"tool", "effort", "say", "after_failure"})
 
@@ -122,6 +124,7 @@ class Snippet:
     name: str
     match: tuple[str, ...]
     variants: tuple[Variant, ...]
+    lang: str = "python"
 
 
 @dataclass(frozen=True, eq=False)  # identity equality: a topic can key the caches of its plans
@@ -477,6 +480,11 @@ def _snippet(raw: dict[str, Any], path: Path, where: str) -> Snippet:
     _no_unknown(raw, _SNIPPET_KEYS, path, where)
     name = _get(raw, "name", str, path, where)
     match = _strings(raw, "match", path, minimum=1, where=where)
+    lang = raw.get("lang", "python")
+    if lang not in SNIPPET_LANGS:
+        raise BankError(
+            path, f"{where} ({name}): lang {lang!r} is not one of {sorted(SNIPPET_LANGS)}"
+        )
     variants = []
     for i, variant in enumerate(_tables(raw, "variants", path)):
         here = f"{where}.variants[{i}]"
@@ -486,7 +494,8 @@ def _snippet(raw: dict[str, Any], path: Path, where: str) -> Snippet:
             raise BankError(path, f"{here}: kind {kind!r} is not one of {sorted(CODE_KINDS)}")
         code = _get(variant, "code", str, path, here).strip("\n")
         try:
-            compile(code, f"{path.name}:{name}", "exec")
+            if lang == "python":
+                compile(code, f"{path.name}:{name}", "exec")
         except SyntaxError as error:
             raise BankError(
                 path, f"{here} ({name}): the code does not compile: {error.msg}"
@@ -494,7 +503,7 @@ def _snippet(raw: dict[str, Any], path: Path, where: str) -> Snippet:
         variants.append(Variant(kind, code, _get(variant, "note", str, path, here).strip()))
     if sum(v.correct for v in variants) != 1:
         raise BankError(path, f"{where} ({name}): needs exactly one variant of kind 'correct'")
-    return Snippet(name, tuple(m.lower() for m in match), tuple(variants))
+    return Snippet(name, tuple(m.lower() for m in match), tuple(variants), lang)
 
 
 def _load_followups(path: Path) -> dict[str, FollowupMode]:

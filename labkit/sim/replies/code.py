@@ -102,6 +102,26 @@ class Answer:
     keywords: tuple[frozenset[str], ...]  # each a set of words that together name the request
     variants: tuple[Variant, ...]
     difficulty: float
+    lang: str = "python"
+
+
+# The language a request names ("a bash one-liner", "in JavaScript"); Python when none.
+_LANGUAGES = (
+    ("bash", re.compile(r"\b(bash|shell|sh|zsh|one-liner|oneliner)\b", re.I)),
+    ("sql", re.compile(r"\b(sql|postgres(?:ql)?|mysql|sqlite)\b", re.I)),
+    ("typescript", re.compile(r"\b(typescript|ts)\b", re.I)),
+    ("javascript", re.compile(r"\b(javascript|js|node(?:\.js)?|react)\b", re.I)),
+)
+
+
+def language_asked(text: str) -> str:
+    """The language the request asks code in: python, bash, sql, javascript, typescript."""
+    if re.search(r"\bpython\b", text, re.I):
+        return "python"
+    for lang, pattern in _LANGUAGES:
+        if pattern.search(text):
+            return lang
+    return "python"
 
 
 def _words(text: str) -> set[str]:
@@ -139,7 +159,7 @@ def _suite_answers() -> tuple[Answer, ...]:
 @cache
 def answers_for(topic: Topic) -> tuple[Answer, ...]:
     snippets = tuple(
-        Answer(s.name, tuple(frozenset(_words(m)) for m in s.match), s.variants, 0.3)
+        Answer(s.name, tuple(frozenset(_words(m)) for m in s.match), s.variants, 0.3, s.lang)
         for s in topic.snippets
     )
     return _suite_answers() + snippets
@@ -162,9 +182,13 @@ def best_answer(topic: Topic, text: str) -> Answer | None:
         return None
     idf = _idf(topic)
     words = _words(text)
+    # Code in the language asked for, or nothing: Python is no answer to "a bash one-liner".
+    lang = language_asked(text)
     best: tuple[float, int] = (0.0, -1)
     best_hits: frozenset[str] = frozenset()
     for number, answer in enumerate(answers):
+        if answer.lang != lang:
+            continue
         score, hits_of_best = 0.0, frozenset[str]()
         for key in answer.keywords:
             if not key:
@@ -220,7 +244,7 @@ def write(
         f"{topic.id}/{answer.name}", priors, [not v.correct for v in answer.variants]
     )
     variant = answer.variants[index]
-    writer.code(variant.code)
+    writer.code(variant.code, answer.lang)
     if variant.note:
         writer.say(variant.note)
     if topic.caveat and rank >= EFFORT_RANK["medium"] and not chooser.setting.brief:
