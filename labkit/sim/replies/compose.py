@@ -487,24 +487,36 @@ def compose_text(
         if topic.writes_code:
             plan_name = code_answers.write(topic, reading, writer, chooser, asked, word_limit=limit)
         else:
-            plan = choose_plan(topic, reading, chooser, asked)
-            plan_name = plan.name
-            steps = plan.steps
-            if reading.earlier:
-                # A new question about what was just answered: what the plan has not said yet,
-                # never the same answer again.
-                from labkit.sim.replies import followup
-
-                unsaid = followup.unsaid_steps(plan, reading.earlier[-1])
-                if unsaid is not None and not unsaid:
-                    penalised = {**asked, plan.name: asked.get(plan.name, 0.0) - REPEAT_PENALTY}
-                    plan = choose_plan(topic, reading, chooser, penalised)
-                    plan_name, steps = plan.name, plan.steps
-                elif unsaid:
-                    steps = tuple(unsaid)
-            say_steps(steps, f"{topic.id}/{plan.name}", writer, chooser, word_limit=limit)
+            plan_name = _say_plan(topic, reading, writer, chooser, asked, limit)
     text = writer.text()
     return Composition(text, topic.id, plan_name, chooser.wrong)
+
+
+def _say_plan(
+    topic: Topic,
+    reading: Reading,
+    writer: Writer,
+    chooser: Chooser,
+    asked: Mapping[str, float],
+    limit: int | None,
+) -> str:
+    """Say a sampled plan of the topic; later in a conversation, never the same answer again."""
+    from labkit.sim.replies import followup
+
+    plan = choose_plan(topic, reading, chooser, asked)
+    steps = plan.steps
+    if reading.earlier:
+        # A new question about what was just answered gets what the plan has not said yet; if
+        # it said everything, another plan.
+        unsaid = followup.unsaid_steps(plan, reading.earlier[-1])
+        if unsaid is not None and not unsaid:
+            penalised = {**asked, plan.name: asked.get(plan.name, 0.0) - REPEAT_PENALTY}
+            plan = choose_plan(topic, reading, chooser, penalised)
+            steps = plan.steps
+        elif unsaid:
+            steps = tuple(unsaid)
+    say_steps(steps, f"{topic.id}/{plan.name}", writer, chooser, word_limit=limit)
+    return plan.name
 
 
 def _asked_in_context(bank: Bank, topic: Topic, reading: Reading) -> Mapping[str, float]:
