@@ -246,6 +246,7 @@ CODE_ANSWER_PARTS = {
     "draft_message": ("intro", "greeting", "closing", "tip"),
     "draft_summary": ("intro", "tip"),
     "draft_commit": ("intro", "tip"),
+    "dates": ("weekday", "between"),  # calendar arithmetic (dates.py), in drafts.toml
     # Worked answers to statistics questions that carry their own figures (figures.toml,
     # labkit/sim/replies/figures.py); a `<part>_wrong` part holds wrong alternatives of <part>.
     "proportion": (

@@ -455,7 +455,7 @@ def compose_text(
 ) -> Composition:
     """The reply to a conversation read as `reading`."""
     from labkit.sim.replies import code as code_answers
-    from labkit.sim.replies import drafts, figures, followup, own_code
+    from labkit.sim.replies import dates, drafts, figures, followup, own_code
 
     topic = bank.topics.get(reading.topic) or bank.topics["unclear"]
     chooser = Chooser(setting, rng)
@@ -476,6 +476,8 @@ def compose_text(
             say_steps(steps, f"{topic.id}/{plan_name}", writer, chooser, word_limit=limit)
     if not writer.paragraphs and reading.followup is None:
         plan_name = _arithmetic(bank, reading.text, writer, chooser)
+    if not writer.paragraphs and reading.followup is None:
+        plan_name = dates.answer(bank, reading, writer, chooser)
     if not writer.paragraphs:
         plan_name = figures.answer(bank, reading, writer, chooser)
     if not writer.paragraphs and reading.followup is None:
