@@ -455,15 +455,17 @@ def compose_text(
 ) -> Composition:
     """The reply to a conversation read as `reading`."""
     from labkit.sim.replies import code as code_answers
-    from labkit.sim.replies import dates, drafts, figures, followup, own_code
+    from labkit.sim.replies import dates, drafts, errors, figures, followup, own_code
 
     topic = bank.topics.get(reading.topic) or bank.topics["unclear"]
     chooser = Chooser(setting, rng)
     fills = summary.fills(reading.text) if topic.id == SUMMARISE else None
     writer = Writer(reading.subject or topic.subject_default, fills)
     limit = BRIEF_WORDS if setting.brief else None
-    plan_name = ""
-    if reading.followup is not None:
+    # Pasted error output is diagnosed first: a traceback is not code to review, and a turn that
+    # carries one is not "make it shorter" either.
+    plan_name = errors.answer(bank, reading, writer, chooser)
+    if reading.followup is not None and not writer.paragraphs:
         # Built from the earlier answer where it can be (more of its plan, a shorter version,
         # another one); otherwise the topic's follow-up steps, or the general ones.
         plan_name = followup.answer(bank, topic, reading, writer, chooser, limit)
