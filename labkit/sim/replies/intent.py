@@ -432,7 +432,7 @@ _WRITE_WHAT = re.compile(
 # "a poem about autumn", "a haiku on flaky tests": what a creative piece is about, bare or not.
 _CREATIVE_ABOUT = re.compile(
     r"\b(?:haiku|limerick|poem|sonnet|joke|pun|story|rap|song|verse|riddle|ode)s?\s+"
-    r"(?:about|on|of|for|regarding)\s+([\w'#+-]+(?:\.\w+)*(?:\s+[\w'#+-]+(?:\.\w+)*){0,5}?)"
+    r"(?:about|on|of|for|regarding)\s+([\w'#+-]+(?:\.\w+)*(?:\s+[\w'#+-]+(?:\.\w+)*){0,15}?)"
     r"(?=\s*[?.!\n,;:]|\s*$|\s+(?:please|pls|in (?:\d|the style|english)|that|which|for (?:my|a|an|the|me))\b)",
     re.I,
 )
