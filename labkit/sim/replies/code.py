@@ -64,7 +64,8 @@ _PLAIN = frozenset(
 # Nouns that make a subject name the code asked for ("a function that ..."): others ("a file")
 # name what the code works on, and the topic's default reads better.
 _CODE_NOUNS = re.compile(
-    r"\b(function|class|script|helper|method|program|decorator|generator|cli|parser|test)\b"
+    r"\b(function|class|script|helper|method|program|decorator|generator|cli|parser|test|query|"
+    r"one-liner|command)\b"
 )
 _WORD = re.compile(r"[a-z0-9]+")
 _GENERIC = STOP_WORDS | frozenset(
@@ -105,9 +106,35 @@ class Answer:
     lang: str = "python"
 
 
+# Words that name a language, not what the code must do ("sql median salary").
+_LANGUAGE_WORDS = frozenset(
+    [
+        "sql",
+        "bash",
+        "shell",
+        "javascript",
+        "typescript",
+        "js",
+        "ts",
+        "node",
+        "react",
+        "postgres",
+        "postgresql",
+        "mysql",
+        "sqlite",
+        "liner",
+        "one",
+        "command",
+        "query",
+        "git",
+    ]
+)
 # The language a request names ("a bash one-liner", "in JavaScript"); Python when none.
 _LANGUAGES = (
-    ("bash", re.compile(r"\b(bash|shell|sh|zsh|one-liner|oneliner)\b", re.I)),
+    (
+        "bash",
+        re.compile(r"\b(bash|shell|sh|zsh|one-liner|oneliner|git (?:command|one-liner))\b", re.I),
+    ),
     ("sql", re.compile(r"\b(sql|postgres(?:ql)?|mysql|sqlite)\b", re.I)),
     ("typescript", re.compile(r"\b(typescript|ts)\b", re.I)),
     ("javascript", re.compile(r"\b(javascript|js|node(?:\.js)?|react)\b", re.I)),
@@ -205,7 +232,7 @@ def best_answer(topic: Topic, text: str) -> Answer | None:
         return None
     # One shared word is not a match when the request names several things the answer does not
     # ("a Wilson score interval for a binomial proportion" is not "merge overlapping intervals").
-    named = words - _PLAIN
+    named = words - _PLAIN - _LANGUAGE_WORDS
     if len(best_hits) == 1 and len(named) >= 3 and len(best_hits) / len(named) < MIN_COVERAGE:
         return None
     return answers[-negative]

@@ -201,6 +201,7 @@ def _another(
     if all(s.alternatives == o.alternatives for s, o in zip(steps, plan.steps, strict=True)):
         return ""  # the earlier answer used none of this plan's words: not the plan it said
     say_one(frame, f"{topic.id}/another/frame", writer, chooser)
+    writer.paragraphs.append([])  # the new version stands on its own, below its introduction
     say_steps(steps, f"{topic.id}/another:{plan.name}", writer, chooser, word_limit=word_limit)
     return f"another:{plan.name}"
 

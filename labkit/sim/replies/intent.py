@@ -287,7 +287,8 @@ _CODE_FORM = re.compile(
     r"i need|i want|i'm looking for|im looking for|looking for|need|help me write)\b"
     r"(?!.*\b(tests?|post-?mortems?|prompts?|summary|reviews?|haiku|poem)\b)"
     r"(?=.*(\b(function|class|script|method|helper|program|decorator|module|cli|parser|"
-    r"tokenizer)\b|\w\(.*\)|\bin (python|javascript|typescript|go|rust|java)\b))",
+    r"tokenizer|query|one-liner|oneliner|command)\b|\w\(.*\)|"
+    r"\bin (python|javascript|typescript|go|rust|java|bash|sql)\b))",
     re.I | re.S,
 )
 FORM_BONUS = 1.0
