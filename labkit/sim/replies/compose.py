@@ -309,7 +309,9 @@ def _plan_priors(
             relevance[plan.name] = min(relevance[plan.name], best_correct)
     asked = dict(asked_items)
     # Pasted material to summarise: the plan written for its kind (an email, a traceback).
-    kind_words = _KIND_PLANS.get(summary.fills(text)["kind"], ()) if content else ()
+    # (Not when a length is asked: "in two sentences" is the plan to use, whatever the kind.)
+    counted = content and summary.length_asked(summary.split_request(text)[0])[1] > 0
+    kind_words = () if counted or not content else _KIND_PLANS.get(summary.fills(text)["kind"], ())
     priors = tuple(
         float(np.log(p.weight))
         + JITTER * (unit_hash("plan", p.name) - 0.5)
@@ -455,7 +457,7 @@ def compose_text(
 ) -> Composition:
     """The reply to a conversation read as `reading`."""
     from labkit.sim.replies import code as code_answers
-    from labkit.sim.replies import dates, drafts, errors, figures, followup, own_code
+    from labkit.sim.replies import dates, drafts, errors, figures, followup, own_code, rewrite
 
     topic = bank.topics.get(reading.topic) or bank.topics["unclear"]
     chooser = Chooser(setting, rng)
@@ -482,6 +484,8 @@ def compose_text(
         plan_name = dates.answer(bank, reading, writer, chooser)
     if not writer.paragraphs:
         plan_name = figures.answer(bank, reading, writer, chooser)
+    if not writer.paragraphs and reading.followup is None:
+        plan_name = rewrite.answer(bank, reading, writer, chooser)
     if not writer.paragraphs and reading.followup is None:
         plan_name = drafts.answer(bank, reading, writer, chooser)
     if not writer.paragraphs:

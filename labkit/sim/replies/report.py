@@ -19,7 +19,7 @@ import numpy as np
 
 from labkit.sim.catalog import EFFORTS, MODELS
 from labkit.sim.engine import skill_of
-from labkit.sim.replies import Reading, Replier, Setting, ends_a_sentence, errors
+from labkit.sim.replies import Reading, Replier, Setting, ends_a_sentence, errors, rewrite
 from labkit.sim.replies.bank import BankError, default_bank_path, load_bank
 from labkit.sim.replies.words import CODE_FENCE
 from labkit.sim.sampling import SamplingParams
@@ -181,6 +181,11 @@ def check() -> int:
         return 1
     if knowledge is not None:
         findings += [f"{errors.ERRORS_FILE}: {problem}" for problem in errors.lint(knowledge)]
+    try:
+        rewrite.style_book(bank.folder)
+    except BankError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     for finding in findings:
         print(finding)
     replier = Replier(bank)

@@ -818,16 +818,31 @@ def pick(units: Sequence[Unit], subject_line: str = "") -> list[int]:
         return []
     words = sum(len(u.text.split()) for u in units)
     wanted = 1 if len(units) <= 2 or words < 20 else 2 if len(units) <= 4 or words < 80 else 3
+    return central(units, wanted, subject_line, backfill=False)
+
+
+def central(
+    units: Sequence[Unit], count: int, subject_line: str = "", *, backfill: bool = True
+) -> list[int]:
+    """The `count` best units, in the order of the text: near-repeats of a picked one only when
+    the distinct ones run out (`backfill`), and noise ("Thanks!") never after the first."""
+    if not units or count < 1:
+        return []
     vectors = _tfidf(units)
     scores = rank(units, subject_line, vectors)
     order = sorted(range(len(units)), key=lambda i: (-scores[i], i))
     chosen: list[int] = []
     for index in order:
-        if len(chosen) == wanted or (scores[index] < 0 and chosen):
+        if len(chosen) == count or (scores[index] < 0 and chosen):
             break
         if any(_cosine(vectors[index], vectors[c]) > 0.5 for c in chosen):
             continue  # a near-repeat of a sentence already picked
         chosen.append(index)
+    for index in order if backfill else ():
+        if len(chosen) == count or scores[index] < 0:
+            break
+        if index not in chosen:
+            chosen.append(index)
     return sorted(chosen)
 
 
@@ -1182,6 +1197,11 @@ def _code_span(line: str) -> str:
 
 def log_summary(lines: Sequence[str]) -> str:
     """The telling lines of a log or a test run, quoted: errors first, then counts, then warnings."""
+    return _join_spans(telling_lines(lines))
+
+
+def telling_lines(lines: Sequence[str], count: int = 3) -> list[str]:
+    """Up to `count` telling lines as code spans, in log order, with how often each repeats."""
     # Lines that differ only in their timestamps are one line said several times.
     counts = Counter(_unstamped(line) for line in lines)
     seen: list[str] = []
@@ -1198,16 +1218,16 @@ def log_summary(lines: Sequence[str]) -> str:
 
     telling = [line for line in seen if _TELLING.search(line)]
     best = sorted(
-        sorted(telling, key=lambda line: (severity(line), seen.index(line)))[:3], key=seen.index
+        sorted(telling, key=lambda line: (severity(line), seen.index(line)))[:count],
+        key=seen.index,
     )
     if not best:
-        best = [seen[0], seen[-1]] if len(seen) > 1 else seen[:1]
-    quoted = [
+        best = ([seen[0], seen[-1]] if len(seen) > 1 and count > 1 else seen[:1]) if seen else []
+    return [
         _code_span(line)
         + (f" ({_times(counts[_unstamped(line)])})" if counts[_unstamped(line)] > 1 else "")
         for line in best
     ]
-    return _join_spans(quoted)
 
 
 def _unstamped(line: str) -> str:
@@ -1501,6 +1521,125 @@ def _error_in(read: Material) -> str:
     return next((line for line in [*read.code, *spans] if _SEVERE.search(line)), "")
 
 
+# -- summaries of a given length -------------------------------------------------------------------
+DEFAULT_BULLETS = 3
+DEFAULT_SENTENCES = 2
+MAX_COUNT = 10  # "in 50 bullets" gets ten
+_AMOUNTS = {
+    "a": 1, "single": 1, "a single": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "a couple of": 2, "a few": 3,
+}  # fmt: skip
+_LENGTH = re.compile(
+    r"\b(?P<n>\d{1,2}|a couple of|a few|a single|single|one|two|three|four|five|six|seven|eight|"
+    r"nine|ten|a)[\s-]+(?:(?:short|key|main|quick|brief|crisp)\s+)?"
+    r"(?P<unit>bullet(?:[\s-]*points?)?s?|bulleted\s+points?|points?|takeaways?|items?|"
+    r"sentences?|lines?|liners?)\b",
+    re.I,
+)
+_BULLETED = re.compile(
+    r"\bbullet(?:s|ed|[\s-]*points?)?\b|\bas a (?:bulleted )?list\b|\blist (?:of )?the (?:key |main )?points\b",
+    re.I,
+)
+_ONE_LINER = re.compile(r"\bone[- ]?liner\b|\btl;?\s?dr\b|\bin a nutshell\b", re.I)
+
+
+def length_asked(request: str) -> tuple[str, int]:
+    """("bullets", 3) for "summarise in 3 bullets", ("sentences", 2) for "in two sentences",
+    ("sentences", 1) for "one line" or "tl;dr"; ("", 0) when the request names no length."""
+    found = _LENGTH.search(request)
+    if found is not None:
+        unit = "sentences" if re.match(r"sentence|line|liner", found["unit"], re.I) else "bullets"
+        amount = found["n"].lower()
+        if unit == "bullets" and amount in ("a", "single", "a single"):
+            return unit, DEFAULT_BULLETS  # "a bullet list", "a bulleted summary"
+        number = int(amount) if amount.isdigit() else _AMOUNTS[amount]
+        if number >= 1:
+            return unit, min(number, MAX_COUNT)
+    if _BULLETED.search(request):
+        return "bullets", DEFAULT_BULLETS
+    if _ONE_LINER.search(request):
+        return "sentences", 1
+    return "", 0
+
+
+def _counted(
+    read: Material, unit: str, asked: int, material: str
+) -> tuple[dict[str, str], dict[str, str]]:
+    """{bullets} and {bullet_count}, {sentences} and {sentence_count}: taken from the text."""
+    bullets_wanted = asked if unit == "bullets" else DEFAULT_BULLETS
+    sentences_wanted = asked if unit == "sentences" else DEFAULT_SENTENCES
+    if not material:
+        nothing = "Nothing yet, since only the request came with the message."
+        return (
+            {"bullets": f"- {nothing}", "bullet_count": "no bullets"},
+            {"sentences": nothing, "sentence_count": "no sentences"},
+        )
+    if read.kind in ("log", "test output"):
+        shown = telling_lines(read.lines, bullets_wanted)
+        said = telling_lines(read.lines, sentences_wanted)
+        lead = "The line that matters is" if len(said) == 1 else "The lines that matter are"
+        return (
+            {
+                "bullets": "\n".join(f"- {line}" for line in shown),
+                "bullet_count": _count(len(shown), "bullet"),
+            },
+            {"sentences": f"{lead} {_join_spans(said)}.", "sentence_count": "one sentence"},
+        )
+    if read.kind in ("traceback", "diff") or not read.units:
+        whole = read.lines[0] if len(read.lines) == 1 and not read.units else ""
+        phrase = (
+            traceback_summary(read.lines)
+            if read.kind == "traceback"
+            else diff_summary(read.lines)
+            if read.kind == "diff"
+            else _code_span(whole)
+        )
+        item = _as_sentence(phrase)
+        return (
+            {"bullets": f"- {item}", "bullet_count": "one bullet"},
+            {"sentences": item, "sentence_count": "one sentence"},
+        )
+    bullets = [
+        _as_sentence(_unit_text(read, i))
+        for i in central(read.units, bullets_wanted, read.subject_line)
+    ]
+    said = [
+        _as_sentence(_unit_text(read, i))
+        for i in central(read.units, sentences_wanted, read.subject_line)
+    ]
+    return (
+        {
+            "bullets": "\n".join(f"- {b}" for b in bullets),
+            "bullet_count": _shortfall(len(bullets), bullets_wanted, "bullet"),
+        },
+        {
+            "sentences": " ".join(said),
+            "sentence_count": _shortfall(len(said), sentences_wanted, "sentence"),
+        },
+    )
+
+
+def _unit_text(read: Material, index: int) -> str:
+    """A unit as the text has it; in a thread, with who said it ("Ana: the eval dropped")."""
+    unit = read.units[index]
+    text = re.sub(r"\s+", " ", _BULLET.sub("", unit.text)).strip()
+    return f"{unit.speaker}: {text}" if read.kind == "chat thread" and unit.speaker else text
+
+
+def _as_sentence(text: str) -> str:
+    """The text with a capital first letter and an end mark, nothing else changed."""
+    text = text.strip()
+    if text[:1].isalpha() and text[:1].islower():
+        text = text[0].upper() + text[1:]
+    return text if re.search(r"[.!?…`]['\")\]’”]*$", text) else text + "."
+
+
+def _shortfall(found: int, wanted: int, noun: str) -> str:
+    """ "three bullets"; "two bullets, all the text has" when it has fewer than were asked for."""
+    counted = _count(found, noun)
+    return counted if found >= wanted else f"{counted}, all the text has"
+
+
 def has_material(text: str) -> bool:
     """True when the turn carries something to summarise besides the request itself, however
     short: "summarise: ok thanks" does, "summarise the build log" does not."""
@@ -1511,7 +1650,11 @@ def fills(text: str) -> dict[str, str]:
     """Placeholders for a summary of the text pasted into `text` (the whole user turn):
     {summary} (a list that reads after a colon), {line_count}, {size} ("12 lines", "one
     sentence"), {kind} ("email", "chat thread", ...), {people}, {actions}, {decisions},
-    {deadline} and {dates}; each has a fallback ("none stated") that reads in a sentence."""
+    {deadline} and {dates}; each has a fallback ("none stated") that reads in a sentence.
+    For a summary of a given length ("in 3 bullets", "in two sentences", "one line"):
+    {bullets} ("- ..." lines of the most central sentences, as many as asked, default three),
+    {sentences} (as many sentences as asked, default two, joined), and {bullet_count} and
+    {sentence_count} ("three bullets", "one sentence, all the text has")."""
     return dict(_fills(text))
 
 
@@ -1540,8 +1683,12 @@ def _fills(text: str) -> tuple[tuple[str, str], ...]:
         for a in todo
         if " to " in a and not a.endswith("named)") and not a.startswith(("not to ", '"'))
     ]
+    unit, asked = length_asked(request)
+    bullets, sentences = _counted(read, unit, asked, material)
     values = {
         "summary": summary,
+        **bullets,
+        **sentences,
         "line_count": str(len(read.lines)),
         "size": _size(read),
         "kind": kind,

@@ -3,17 +3,23 @@ the summary says comes from the text (reported where a pattern makes it safe, qu
 
 import re
 
+import numpy as np
 import pytest
 
+from labkit.sim.replies import Replier
 from labkit.sim.replies.bank import load_bank
-from labkit.sim.replies.compose import Writer
+from labkit.sim.replies.compose import Composition, Writer
+from labkit.sim.replies.report import setting_for
 from labkit.sim.replies.summary import (
+    DEFAULT_BULLETS,
     KINDS,
     NO_NAMES,
     NONE_STATED,
     fills,
     has_material,
     kind_of,
+    length_asked,
+    sentences,
     split_request,
 )
 
@@ -612,3 +618,138 @@ Marta: I'll send the invite"""
 def test_a_label_line_is_not_read_as_an_owner():
     values = fills(BUG.replace("Steps to reproduce:\n1.", "Steps to reproduce: 1."))
     assert "Steps" not in values["people"] and values["actions"] == NONE_STATED
+
+
+# -- summaries of a given length ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("request_text", "asked"),
+    [
+        ("summarise in 3 bullets", ("bullets", 3)),
+        ("give me five bullet points", ("bullets", 5)),
+        ("the top 4 takeaways please", ("bullets", 4)),
+        ("summarise as a bulleted list", ("bullets", DEFAULT_BULLETS)),
+        ("a bullet-point summary please", ("bullets", DEFAULT_BULLETS)),
+        ("Summarize this in two sentences", ("sentences", 2)),
+        ("in a couple of sentences", ("sentences", 2)),
+        ("a one-sentence summary", ("sentences", 1)),
+        ("in a sentence, what does it say", ("sentences", 1)),
+        ("one line summary please", ("sentences", 1)),
+        ("give me a one-liner", ("sentences", 1)),
+        ("tl;dr of this", ("sentences", 1)),
+        ("summarise in 50 bullets", ("bullets", 10)),
+        ("summarise this email", ("", 0)),
+    ],
+)
+def test_the_length_asked_for_is_read_from_the_request(request_text, asked):
+    assert length_asked(request_text) == asked
+
+
+def _from_text(part: str, source: str) -> bool:
+    """A bullet or sentence of a summary is in the pasted text (first letter and end mark aside)."""
+    core = _normalised(part).strip(" .?!").lower()
+    return bool(core) and core in _normalised(source).lower()
+
+
+LONG_ARTICLE = ARTICLE.replace("Summarise this paragraph:", "Summarise this in 4 bullets:")
+
+
+def test_bullets_are_as_many_central_sentences_as_asked_each_taken_from_the_text():
+    values = fills(LONG_ARTICLE)
+    bullets = values["bullets"].splitlines()
+    assert len(bullets) == 4 and all(b.startswith("- ") for b in bullets)
+    assert all(_from_text(b[2:], ARTICLE) for b in bullets)
+    assert values["bullet_count"] == "four bullets"
+    # in the text's order, and the opening sentence (an article's lead) among them
+    positions = [
+        _normalised(ARTICLE).lower().index(_normalised(b[2:]).strip(" .").lower()) for b in bullets
+    ]
+    assert positions == sorted(positions)
+    assert (
+        bullets[0]
+        == "- Caching is one of the oldest tricks in computing, and one of the easiest to get wrong."
+    )
+
+
+@pytest.mark.parametrize(
+    ("asked", "count"), [("in one sentence", 1), ("in two sentences", 2), ("in 3 sentences", 3)]
+)
+def test_sentences_are_as_many_as_asked_each_taken_from_the_text(asked, count):
+    values = fills(ARTICLE.replace("Summarise this paragraph:", f"Summarise this {asked}:"))
+    said = sentences(values["sentences"])
+    assert len(said) == count
+    assert all(_from_text(s, ARTICLE) for s in said)
+    assert (
+        values["sentence_count"] == ["one sentence", "two sentences", "three sentences"][count - 1]
+    )
+
+
+def test_asking_for_more_than_the_text_has_gives_all_it_has_and_says_so():
+    values = fills("summarise in 5 bullets: The deploy failed at 09:00. We rolled back at 09:12.")
+    assert values["bullets"] == "- The deploy failed at 09:00.\n- We rolled back at 09:12."
+    assert values["bullet_count"] == "two bullets, all the text has"
+
+
+def test_bullets_of_a_thread_say_who_said_each_line():
+    values = fills(THREAD.replace("summarise this thread", "summarise this thread in 2 bullets"))
+    bullets = values["bullets"].splitlines()
+    assert len(bullets) == 2
+    assert all(re.match(r"- (?:Ana|Ben): ", b) for b in bullets)
+    assert all(_from_text(b[2:], THREAD) for b in bullets)
+
+
+def test_bullets_of_a_log_are_its_telling_lines_quoted():
+    values = fills(
+        BUILD_LOG.replace("summarise this build log", "summarise this build log in 2 bullets")
+    )
+    bullets = values["bullets"].splitlines()
+    assert bullets[0].startswith("- `src/api/client.ts(42,7): error TS2322")
+    log_lines = [line.strip() for line in BUILD_LOG.splitlines()]
+    for bullet in bullets:
+        quoted = re.fullmatch(r"- `([^`]+)`(?: \(.+\))?", bullet)
+        assert quoted is not None, bullet
+        line = quoted.group(1).removesuffix("...")  # a long line is cut, never reworded
+        assert any(whole.startswith(line) for whole in log_lines), line
+    assert values["sentences"].startswith("The line")
+
+
+def test_a_traceback_or_a_diff_gives_its_summary_as_one_item():
+    for text in (TRACEBACK, DIFF):
+        values = fills(text)
+        assert values["bullets"].count("\n- ") == 0 and values["bullets"].startswith("- ")
+        assert values["bullet_count"] == "one bullet" and values["sentence_count"] == "one sentence"
+
+
+@pytest.fixture(scope="module")
+def replier() -> Replier:
+    return Replier()
+
+
+PARAGRAPH = (
+    "The new cache cut median latency from 120 ms to 40 ms. It was rolled out to 10% of traffic "
+    "on Monday. Error rates stayed flat during the rollout. The team plans to reach 100% by "
+    "Friday if nothing regresses. Memory use rose by about 15%, which is within budget."
+)
+
+
+def _reply(replier: Replier, prompt: str, seed: int, effort: str = "medium") -> Composition:
+    reading = replier.read([{"role": "user", "content": prompt}])
+    return replier.reply(
+        reading, setting_for("sim-sonnet-4-6", effort), np.random.default_rng(seed)
+    )
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_summarise_in_three_bullets_gives_three_bullets_from_the_text(replier, seed):
+    composed = _reply(replier, "summarise in 3 bullets: " + PARAGRAPH, seed)
+    assert composed.plan == "pasted: as many bullet points as asked"
+    bullets = [line[2:] for line in composed.text.splitlines() if line.startswith("- ")]
+    assert len(bullets) == 3
+    assert all(_from_text(b, PARAGRAPH) for b in bullets)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_summarise_in_two_sentences_gives_two_sentences_from_the_text(replier, seed):
+    composed = _reply(replier, "Summarize this in two sentences: " + PARAGRAPH, seed, "low")
+    assert composed.plan == "pasted: in as many sentences as asked"
+    quoted = [s for s in sentences(composed.text) if _from_text(s.split(": ", 1)[-1], PARAGRAPH)]
+    assert len(quoted) == 2
