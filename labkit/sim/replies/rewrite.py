@@ -111,6 +111,7 @@ class StyleBook:
     long_sentence_words: int = 30
 
 
+@functools.lru_cache(maxsize=16)  # asked on every request: look at the disk once per folder
 def style_book(folder: Path) -> StyleBook | None:
     """The style book of a reply bank's folder; None when the bank has no rewrite.toml."""
     path = folder / REWRITE_FILE

@@ -122,10 +122,12 @@ _TOP_KEYS = frozenset({"framing", "generic", "packages", "errors"})
 
 def knowledge_for(bank: Bank) -> Knowledge | None:
     """The bank's errors.toml, loaded once; None when the bank has none (a term's own copy)."""
-    path = bank.folder / ERRORS_FILE
-    if not path.exists():
-        return None
-    return load_knowledge(path.resolve())
+    key = f"errors:{bank.folder}"  # asked on every request: look at the disk once per folder
+    if key not in bank.extra:
+        path = bank.folder / ERRORS_FILE
+        bank.extra[key] = load_knowledge(path.resolve()) if path.exists() else None
+    found: Knowledge | None = bank.extra[key]
+    return found
 
 
 @functools.cache

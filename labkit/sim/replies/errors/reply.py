@@ -9,6 +9,7 @@ run.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -56,11 +57,11 @@ def answer(bank: Bank, reading: Reading, writer: Writer, chooser: Chooser) -> st
     knowledge = knowledge_for(bank)
     if knowledge is None:
         return ""
+    read = _read_paste(knowledge, reading.text)
+    if read is None:
+        return ""
+    pasted, diagnosis = read
     try:
-        pasted = parse(reading.text)
-        diagnosis = diagnose(knowledge, pasted)
-        if diagnosis is None:
-            return ""
         reply = _Reply(knowledge, diagnosis, pasted, reading.text, writer, chooser)
     except (RecursionError, MemoryError, ValueError, IndexError, KeyError):
         # Reading a paste must never take a reply down: the ordinary answer plans answer then.
@@ -71,6 +72,18 @@ def answer(bank: Bank, reading: Reading, writer: Writer, chooser: Chooser) -> st
         return ""
     reply.write()
     return diagnosis.plan
+
+
+@functools.lru_cache(maxsize=1024)
+def _read_paste(knowledge: Knowledge, text: str) -> tuple[Pasted, Diagnosis] | None:
+    """The paste and its diagnosis, or None: the same for every request that sends this text,
+    so an experiment that repeats a prompt reads it once."""
+    try:
+        pasted = parse(text)
+        diagnosis = diagnose(knowledge, pasted)
+    except (RecursionError, MemoryError, ValueError, IndexError, KeyError):
+        return None
+    return None if diagnosis is None else (pasted, diagnosis)
 
 
 class _Reply:
