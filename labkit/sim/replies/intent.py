@@ -30,6 +30,9 @@ PAIR_WEIGHT = 0.8
 TRIGRAM_WEIGHT = 0.25
 SMOOTHING = 0.05
 ASK_EXAMPLE_WEIGHT = 0.4  # a plan's ask, as a training example of its topic
+ASK_SWITCH_BELOW = 0.5  # a first message read with less confidence than this ...
+ASK_SWITCH_CLOSENESS = 0.45  # ... goes to the topic of a plan whose asks are this close
+ASK_SWITCH_MARGIN = 0.15  # ... and this much closer than any other topic's
 # A short last turn that the classifier is unsure about is read together with the turn before.
 HISTORY_WEIGHT = 0.5
 ANSWER_WEIGHT = 0.5  # what the assistant said counts half as much as what the user asked
@@ -273,7 +276,33 @@ def _read(bank: Bank, user_turns: Sequence[str], answers: Sequence[str] = ()) ->
                 break
         subject = subject_of(text) or _carried(bank, user_turns[:-1], answers).subject
         return Reading(label, None, subject, style_of(text), confidence, text)
+    if confidence < ASK_SWITCH_BELOW and not earlier:
+        # Unsure between topics: a question that is nearly one a plan says it answers ("SLI vs
+        # SLO vs SLA") belongs to that plan's topic, whatever the words' overall statistics say.
+        label = _closest_ask_topic(bank, text, label)
     return Reading(label, None, subject_of(text), style_of(text), confidence, text)
+
+
+def _closest_ask_topic(bank: Bank, text: str, label: str) -> str:
+    from labkit.sim.replies import asks
+
+    index = asks.index_for(bank)
+    ranked = sorted(
+        (
+            (max(index.similarity(topic.id, text).values(), default=0.0), topic.id)
+            for topic in bank.topics.values()
+            if topic.kind == "domain"
+        ),
+        reverse=True,
+    )
+    if not ranked:
+        return label
+    best, topic_id = ranked[0]
+    runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
+    # Close to one topic's asks, and clearly closer than to any other topic's.
+    if best >= ASK_SWITCH_CLOSENESS and best - runner_up >= ASK_SWITCH_MARGIN:
+        return topic_id
+    return label
 
 
 # The form of a request says more than its words: "a haiku about code review" is a poem, "sum up

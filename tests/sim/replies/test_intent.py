@@ -176,3 +176,10 @@ def test_a_reading_keeps_the_earlier_turns_for_what_it_refers_to(replier):
         [user("write median"), assistant("def median(xs): ..."), user("now add tests for it")]
     )
     assert reading.earlier == ("write median", "def median(xs): ...")
+
+
+def test_an_unsure_reading_goes_to_the_topic_whose_asks_it_is_close_to(replier):
+    # The words' statistics are unsure; the question is nearly an ask of the incidents topic's
+    # SLI/SLO/SLA plan, and clearly closer to it than to any other topic's.
+    text = "whats the difference between SLI, SLO and SLA, in plain words please"
+    assert replier.read([user(text)]).topic == "incidents"
