@@ -241,6 +241,11 @@ CODE_ANSWER_PARTS = {
     "explain": ("intro", "outro"),
     "review": ("intro", "clean", "outro"),
     "refactor": ("intro", "outro"),
+    # The transformations own_code.py carries out on request (reader package): a long if/elif
+    # chain as a dispatch table, os.path code in pathlib, type hints and docstrings added.
+    "dispatch": ("intro", "outro"),
+    "pathlib": ("intro", "differences", "outro"),
+    "annotate": ("intro", "outro"),
     "arithmetic": ("answer", "unanswerable"),
     # Drafts written from the user's own facts (drafts.toml, labkit/sim/replies/drafts.py).
     "draft_message": ("intro", "greeting", "closing", "tip"),

@@ -34,14 +34,34 @@ _ASKS_FOR_TESTS = re.compile(
 )
 _ASKS_FOR_REFACTOR = re.compile(
     r"\b(refactor\w*|clean(?:er)?\s*(?:it|this)?\s*up|tidy|more readable|readabl\w+|simplif\w+|"
-    r"more pythonic|pythonic|rewrite|improve (?:it|this)|make (?:it|this) (?:better|nicer|cleaner))",
+    r"more pythonic|pythonic|rewrite|improve (?:it|this)|make (?:it|this) (?:better|nicer|cleaner)|"
+    # "turn the elifs into a dict": the chain as a dispatch table
+    r"dispatch table|lookup table|dict(?:ionary)? (?:lookup|instead)|"
+    r"(?:turn|convert|make|change)\w*\b[^.?!\n]{0,30}\binto a dict(?:ionary)?\b|"
+    r"(?:too many|all these|all the|get rid of the|so many) (?:elifs?|if statements|ifs)\b|"
+    r"out of hand|(?:new|another) case every)",
     re.I,
 )
 _ASKS_FOR_REVIEW = re.compile(
     r"\b(review|bugs?|wrong with|what's wrong|whats wrong|any (?:issues|problems)|issues? with|"
-    r"problems? with|correct\??|mistakes?|broken|smell\w*|feedback|critique|lgtm|approve)\b",
+    r"problems? with|correct\??|mistakes?|broken|smell\w*|feedback|critique|lgtm|approve|"
+    # "it hangs forever on some inputs": a loop that never ends is a bug to find
+    r"hangs?|hanging|hung|infinite(?:ly)? loop\w*|never (?:ends?|stops?|finish\w*|return\w*|terminat\w*)|"
+    r"loops? forever|runs? forever|stuck|freez\w+|spins? forever)\b",
     re.I,
 )
+# "convert this to pathlib", "use Path instead of os.path", "rewrite it with pathlib"
+_ASKS_FOR_PATHLIB = re.compile(
+    r"\bpathlib\b|\b(?:use|using|with|to|into|switch to|convert to)\s+(?:`?Path`?)(?:\s+objects?)?\b"
+    r"|\bPath\s+objects?\b"
+)
+# Not "typed" or "typing" on their own: "the code I typed", "is the typing right?" ask otherwise.
+_ASKS_FOR_HINTS = re.compile(
+    r"\b(type[ -]?hints?|type[ -]?annotations?|annotate|add (?:the )?types|"
+    r"mypy[- ]?(?:clean|friendly|strict))\b",
+    re.I,
+)
+_ASKS_FOR_DOCSTRING = re.compile(r"\b(docstrings?|doc[ -]?comments?|document (?:it|this))\b", re.I)
 _ASKS_TO_EXPLAIN = re.compile(
     r"\b(what does|what do|what is this|explain|walk me through|how does|what happens|"
     r"understand|break (?:it|this) down|eli5|meaning of)\b",
@@ -74,9 +94,22 @@ def answer(
         answered = _tests(bank, reading, pasted, writer, chooser)
         if answered:
             return answered
-    if topic.kind != "domain" or reading.followup is not None or pasted is None:
+    if topic.kind != "domain" or reading.followup is not None:
         return None
     asked = _asked_kind(text, topic.id)
+    if asked in ("pathlib", "annotate"):
+        # "now add type hints and a docstring" asks for the code of the turn before.
+        code = pasted or earlier_code(reading)
+        if code is None:
+            return None
+        if asked == "pathlib":
+            return _pathlib(bank, code, writer, chooser)
+        prose = _FENCED.sub(" ", text)
+        hints = bool(_ASKS_FOR_HINTS.search(prose)) or not _ASKS_FOR_DOCSTRING.search(prose)
+        docstrings = bool(_ASKS_FOR_DOCSTRING.search(prose))
+        return _annotate(bank, code, writer, chooser, hints, docstrings)
+    if pasted is None:
+        return None
     if asked == "refactor":
         return _refactor(bank, pasted, writer, chooser) or _review(bank, pasted, writer, chooser)
     if asked == "review":
@@ -110,6 +143,10 @@ def inline_code(text: str) -> str | None:
 def _asked_kind(text: str, topic_id: str) -> str | None:
     """What the prompt asks of its code; the words of the request first, then the topic."""
     prose = _FENCED.sub(" ", text)
+    if _ASKS_FOR_PATHLIB.search(prose):
+        return "pathlib"
+    if _ASKS_FOR_HINTS.search(prose) or _ASKS_FOR_DOCSTRING.search(prose):
+        return "annotate"
     if _ASKS_FOR_REFACTOR.search(prose):
         return "refactor"
     if _ASKS_FOR_REVIEW.search(prose):
@@ -119,6 +156,16 @@ def _asked_kind(text: str, topic_id: str) -> str | None:
     return {"refactoring": "refactor", "code_review": "review", "debugging": "review"}.get(
         topic_id, "explain" if topic_id == "explain_code" else None
     )
+
+
+def earlier_code(reading: Reading) -> str | None:
+    """The last Python block of the conversation before this turn that defines a function: the
+    code "it" means in "now add type hints and a docstring"."""
+    for turn in reversed(reading.earlier):
+        for block in reversed(_FENCED.findall(turn)):
+            if _DEFINED.search(block):
+                return reader.pasted_code(f"```python\n{block}```") or block
+    return None
 
 
 # -- tests -------------------------------------------------------------------------------------
@@ -249,12 +296,60 @@ def _refactor(bank: Bank, pasted: str, writer: Writer, chooser: Chooser) -> str 
     if refactoring is None:
         return None
     writer.subject = _subject(pasted)
-    _frame(bank, "refactor", "intro", writer, chooser)
+    # A dispatch table is framed as what it is (a new case is a new entry), not as less nesting.
+    kind = "dispatch" if "dispatch" in refactoring.kinds else "refactor"
+    _frame(bank, kind, "intro", writer, chooser)
     writer.code(refactoring.source)
     for change in refactoring.changes:
         writer.say(change, literal=True)
-    _frame(bank, "refactor", "outro", writer, chooser, paragraph=True)
-    return "refactor pasted code"
+    _frame(bank, kind, "outro", writer, chooser, paragraph=True)
+    return "dispatch table for pasted code" if kind == "dispatch" else "refactor pasted code"
+
+
+def _whole_subject(code: str) -> str:
+    """The function's name when the code is one function; "this code" when it holds more."""
+    return _subject(code) if len(_DEFINED.findall(code)) <= 1 else "this code"
+
+
+def _pathlib(bank: Bank, code: str, writer: Writer, chooser: Chooser) -> str | None:
+    conversion = reader.to_pathlib(code)
+    if conversion is None:
+        return None
+    writer.subject = _whole_subject(code)
+    _frame(bank, "pathlib", "intro", writer, chooser)
+    writer.code(conversion.source)
+    rank = EFFORT_RANK.get(chooser.setting.effort, 2)
+    for change in conversion.changes[: 3 + 2 * rank]:
+        writer.say(change, literal=True)
+    # The differences are what a careful answer adds, and a hasty one leaves out: a rewrite
+    # presented as identical when it is not reads just as confidently.
+    if conversion.differences and (
+        chooser.pick_weighted("pathlib/differences", [0.0, -1.5], [False, True]) == 0
+    ):
+        _frame(bank, "pathlib", "differences", writer, chooser, paragraph=True)
+        for difference in conversion.differences:
+            writer.say(difference, literal=True)
+    for kept in conversion.kept:
+        writer.say(kept[:1].upper() + kept[1:] + ".", literal=True)
+    _frame(bank, "pathlib", "outro", writer, chooser, paragraph=True)
+    return "pathlib version of pasted code"
+
+
+def _annotate(
+    bank: Bank, code: str, writer: Writer, chooser: Chooser, hints: bool, docstrings: bool
+) -> str | None:
+    annotation = reader.annotate(code, hints=hints, docstrings=docstrings)
+    if annotation is None:
+        return None
+    writer.subject = _whole_subject(code)
+    _frame(bank, "annotate", "intro", writer, chooser)
+    writer.code(annotation.source)
+    for sentence in reader.annotation_notes(annotation, hints=hints, docstrings=docstrings):
+        writer.say(sentence, literal=True)
+    _frame(bank, "annotate", "outro", writer, chooser, paragraph=True)
+    if hints and docstrings:
+        return "type hints and docstrings for pasted code"
+    return "type hints for pasted code" if hints else "docstrings for pasted code"
 
 
 def _frame(

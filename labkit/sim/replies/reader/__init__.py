@@ -10,7 +10,11 @@ library's `ast` and returns facts a reply can quote:
     review(source)                          # [Finding(line, kind, message), ...]: real checks
     clean_review_notes(source)              # for a review with no findings: what is done
                                             # safely, and the edge case to test next
-    refactor(source)                        # Refactoring(source, changes) or None
+    refactor(source)                        # Refactoring(source, changes, kinds) or None;
+                                            # long if/elif chains become dispatch tables
+    to_pathlib(source)                      # Conversion(source, changes, differences, kept)
+    annotate(source, hints=, docstrings=)   # Annotation: hints the code vouches for, and
+    annotation_notes(annotation)            # docstrings; what to say about them
     tests_for(source, "name")               # a small, honest pytest module, or None
     describe_name(source)                   # the first top-level def, for the reply to mention
 
@@ -33,16 +37,24 @@ One module per concern, each importing only from the ones listed before it:
     injection   the SQL and shell injection checks, with fixes written from the user's code
     security    the other security checks: eval, unsafe loading, TLS, secrets, weak randomness
     robustness  calls that can hang, asserts that -O strips, retry loops that never stop
+    handtrace   a small function followed by hand on inputs of our own, to show a loop hang
+    loops       `while` loops that may never end (a bound that does not move)
     review      review: every check, the security findings first
     verdict     clean_review_notes
+    dispatch    if/elif chains over one name, as dispatch tables
     refactor    refactor
+    paths       to_pathlib
+    hints       the type hints a function's code vouches for
+    annotate    annotate, annotation_notes
     testgen     tests_for
 """
 
 from __future__ import annotations
 
+from labkit.sim.replies.reader.annotate import Annotation, annotate, annotation_notes
 from labkit.sim.replies.reader.checks import Finding
 from labkit.sim.replies.reader.explain import explain
+from labkit.sim.replies.reader.paths import Conversion, to_pathlib
 from labkit.sim.replies.reader.refactor import Refactoring, refactor
 from labkit.sim.replies.reader.review import review
 from labkit.sim.replies.reader.source import MAX_CHARS, describe_name, pasted_code
@@ -51,8 +63,12 @@ from labkit.sim.replies.reader.verdict import clean_review_notes
 
 __all__ = [
     "MAX_CHARS",
+    "Annotation",
+    "Conversion",
     "Finding",
     "Refactoring",
+    "annotate",
+    "annotation_notes",
     "clean_review_notes",
     "describe_name",
     "explain",
@@ -60,4 +76,5 @@ __all__ = [
     "refactor",
     "review",
     "tests_for",
+    "to_pathlib",
 ]

@@ -97,7 +97,16 @@ def _items(target: ast.expr, iterable: ast.expr, q: _Quoter) -> _Items:
         return _Items("positions and items", shown, q(iterable.args[0]))
     if isinstance(iterable, ast.Call) and _is_name(iterable.func, "range"):
         return _Items("numbers", shown, q(iterable))
+    if (
+        isinstance(iterable, ast.Call)
+        and isinstance(iterable.func, ast.Attribute)
+        and iterable.func.attr in _TEXT_METHODS
+    ):
+        return _Items("characters", shown, q(iterable))  # `text.lower()` is a string
     return _Items("items", shown, q(iterable))
+
+
+_TEXT_METHODS = frozenset(["lower", "upper", "casefold", "strip", "lstrip", "rstrip", "title"])
 
 
 def _conditions(tests: list[ast.expr], q: _Quoter) -> str:

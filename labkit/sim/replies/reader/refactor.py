@@ -10,10 +10,12 @@ from __future__ import annotations
 import ast
 import io
 import keyword
+import textwrap
 import tokenize
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from labkit.sim.replies.reader.dispatch import tabulate
 from labkit.sim.replies.reader.source import (
     _EXITS,
     _SCOPES,
@@ -38,19 +40,23 @@ _MAX_PASSES = 8  # refactoring passes: each rewrite can expose another (else cha
 
 @dataclass(frozen=True)
 class Refactoring:
-    """The rewritten source, and one sentence per change made."""
+    """The rewritten source, one sentence per change made, and the kinds of change
+    ("dispatch" when an `if`/`elif` chain became a table)."""
 
     source: str
     changes: list[str] = field(default_factory=list)
+    kinds: frozenset[str] = frozenset()
 
 
 def refactor(source: str) -> Refactoring | None:
     """A behaviour-preserving rewrite of the code, or None when no rewrite applies.
 
-    Guard clauses instead of else-after-return, `return <condition>` instead of returning
-    True/False, direct iteration (or enumerate) instead of `range(len(xs))`, `sum(...)` and list
-    comprehensions instead of accumulator loops, `x in (a, b)` instead of `x == a or x == b`.
-    Each rewrite is skipped when its conditions for identical behaviour do not hold.
+    A dispatch table instead of a long `if`/`elif` chain comparing one name with constants
+    (dispatch.py), guard clauses instead of else-after-return, `return <condition>` instead of
+    returning True/False, direct iteration (or enumerate) instead of `range(len(xs))`, `sum(...)`
+    and list comprehensions instead of accumulator loops, `x in (a, b)` instead of
+    `x == a or x == b`. Each rewrite is skipped when its conditions for identical behaviour do
+    not hold (the one difference a table makes, for unhashable values, is said).
     """
     return _safely(lambda: _refactor(source), None)
 
@@ -59,25 +65,44 @@ def _refactor(source: str) -> Refactoring | None:
     tree = _parse(source)
     if tree is None:
         return None
+    tables = tabulate(tree, textwrap.dedent(_normalise(source)))
     rewriter = _Rewriter(tree)
     for _ in range(_MAX_PASSES):
         before = len(rewriter.changes)
         rewriter.run()
         if len(rewriter.changes) == before:
             break
-    if not rewriter.changes:
+    if not rewriter.changes and not tables:
         return None
     ast.fix_missing_locations(tree)
-    text = _tidy(ast.unparse(tree)) + "\n"
+    text = _spread_tables(_tidy(ast.unparse(tree)), {t.name: t.entries for t in tables}) + "\n"
     if _parse(text) is None:
         return None  # never hand back code that does not parse
-    changes = rewriter.sentences()
+    changes = [sentence for table in tables for sentence in table.sentences]
+    changes += rewriter.sentences()
     if _has_comments(source):
         changes.append(
             "The rewrite is printed from the syntax tree (`ast.unparse`), so the original comments and "
             "formatting are not kept: copy back the comments you want."
         )
-    return Refactoring(text, changes)
+    return Refactoring(text, changes, frozenset({"dispatch"}) if tables else frozenset())
+
+
+def _spread_tables(text: str, tables: dict[str, tuple[tuple[str, str], ...]]) -> str:
+    """Each table one entry a line, keys and values as the user wrote them (ast.unparse puts a
+    dict on one line, `7.50` as `7.5`); checked to be the same tree."""
+    if not tables:
+        return text
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        name = line.split(" = {", 1)[0]
+        if name in tables and line.endswith("}"):
+            entries = [f"    {key}: {value}," for key, value in tables[name]]
+            before = [""] if index > 0 and lines[index - 1].strip() else []
+            lines[index] = "\n".join([*before, f"{name} = {{", *entries, "}"])
+    spread = "\n".join(lines)
+    tree = _parse(spread)
+    return spread if tree is not None and ast.dump(tree) == ast.dump(ast.parse(text)) else text
 
 
 def _tidy(text: str) -> str:

@@ -1,7 +1,8 @@
 """`review`: real bugs and smells in pasted code, as `Finding`s, the most serious first.
 
 The checks live in checks.py (bugs and smells), security.py (injection, unsafe loading, secrets)
-and robustness.py (hangs, stripped asserts, endless retries); this runs them all, keeps at most
+robustness.py (hangs, stripped asserts, endless retries) and loops.py (`while` loops that may
+never end); this runs them all, keeps at most
 one finding per line and kind, and lists the security findings first: those are what a careful
 reviewer raises before anything else, and a reply that names an unused variable before an SQL
 injection reads as if it missed the point.
@@ -13,6 +14,7 @@ import textwrap
 from collections.abc import Callable, Iterator
 
 from labkit.sim.replies.reader.checks import _CHECKS, Finding, _Context
+from labkit.sim.replies.reader.loops import LOOP_CHECKS
 from labkit.sim.replies.reader.robustness import ROBUSTNESS_CHECKS
 from labkit.sim.replies.reader.security import SECURITY_CHECKS, SECURITY_KINDS
 from labkit.sim.replies.reader.source import _normalise, _parse, _safely
@@ -21,6 +23,7 @@ ALL_CHECKS: tuple[Callable[[_Context], Iterator[Finding]], ...] = (
     *SECURITY_CHECKS,
     *_CHECKS,
     *ROBUSTNESS_CHECKS,
+    *LOOP_CHECKS,
 )
 
 
@@ -33,7 +36,7 @@ def review(source: str) -> list[Finding]:
     range-len, shadowed-builtin, open-without-with, unreachable-code, implicit-none,
     mutating-while-iterating, float-equality, assert-tuple, fstring-no-placeholders,
     print-in-except, division-by-len, unused-parameter, unused-variable, http-no-timeout,
-    assert-validation, endless-retry. At most one finding per line and kind.
+    assert-validation, endless-retry, endless-loop. At most one finding per line and kind.
     """
     return _safely(lambda: _review(source), [])
 

@@ -1,5 +1,6 @@
-"""Code samples that more than one test module reads, `src`, which writes them, and helpers
-to find and load the function a sample defines."""
+"""Code samples that more than one test module reads, `src`, which writes them, helpers to
+find and load the function a sample defines, and the harness that runs an original and its
+rewrite on the same inputs (`assert_same_behaviour`)."""
 
 import ast
 import textwrap
@@ -151,3 +152,21 @@ def loaded(code):
     namespace: dict = {}
     exec(code, namespace)
     return namespace[function(code).name]
+
+
+def run(source, name, args):
+    """Call `name` from `source` on `args`: its result, or the type of what it raised."""
+    namespace = {}
+    exec(compile(source, "<snippet>", "exec"), namespace)
+    try:
+        return "returned", namespace[name](*args)
+    except Exception as error:
+        return "raised", type(error)
+
+
+def assert_same_behaviour(original, rewritten, name, inputs):
+    """The rewrite parses, and gives what the original gives (or raises what it raises) on
+    every input."""
+    assert ast.parse(rewritten)
+    for args in inputs:
+        assert run(original, name, args) == run(rewritten, name, args), args

@@ -1,27 +1,9 @@
 """`refactor`: rewrites that behave exactly like the original, and none where unsure."""
 
-import ast
-
 import pytest
 
 from labkit.sim.replies.reader.refactor import Refactoring, refactor
-from tests.sim.replies.reader.samples import src
-
-
-def run(source, name, args):
-    """Call `name` from `source` on `args`: its result, or the type of what it raised."""
-    namespace = {}
-    exec(compile(source, "<snippet>", "exec"), namespace)
-    try:
-        return "returned", namespace[name](*args)
-    except Exception as error:
-        return "raised", type(error)
-
-
-def assert_same_behaviour(original, rewritten, name, inputs):
-    assert ast.parse(rewritten)
-    for args in inputs:
-        assert run(original, name, args) == run(rewritten, name, args), args
+from tests.sim.replies.reader.samples import assert_same_behaviour, src
 
 
 def test_refactor_guard_clauses_flatten_an_else_chain():
