@@ -87,7 +87,7 @@ def answer(
 # -- which plan the earlier answer came from ---------------------------------------------------
 def plan_of(bank: Bank, topic: Topic, text: str) -> tuple[Topic, Plan] | None:
     """The plan whose sentences the text says most (its own topic first), or None."""
-    lowered = " ".join(text.lower().split())
+    lowered = _normalised(text)
     best: tuple[int, Topic, Plan] | None = None
     for candidate in (topic, *(t for t in bank.topics.values() if t is not topic)):
         for plan in candidate.plans:
@@ -110,7 +110,7 @@ def said(template: str, lowered: str) -> bool:
 
 @lru_cache(maxsize=65536)
 def _pieces(template: str) -> tuple[str, ...]:
-    parts = [" ".join(p.lower().split()) for p in _PLACEHOLDER.split(template)]
+    parts = [_normalised(p) for p in _PLACEHOLDER.split(template)]
     long_parts = tuple(p for p in parts if len(p) >= MIN_PIECE)
     return long_parts or ((parts[0],) if len(parts) == 1 and len(parts[0]) >= 8 else ())
 
@@ -127,12 +127,8 @@ def _more(
     chooser: Chooser,
     word_limit: int | None,
 ) -> str:
-    lowered = " ".join(previous.lower().split())
-    unsaid = [
-        dataclasses.replace(step, effort=0, optional=False)
-        for step in plan.steps
-        if step.code is None and not _step_said(step, lowered)
-    ][:MORE_STEPS]
+    lowered = _normalised(previous)
+    unsaid = unsaid_steps(plan, previous) or []
     name = f"more:{plan.name}"
     if not unsaid:
         other = _next_plan(bank, topic, plan, reading, lowered)
@@ -168,7 +164,7 @@ def _next_plan(
 def unsaid_steps(plan: Plan, previous: str) -> list[Step] | None:
     """The plan's steps (effort and sampling aside) the previous answer left out, or None when
     that answer did not come from this plan."""
-    lowered = " ".join(previous.lower().split())
+    lowered = _normalised(previous)
     if not _plan_said(plan, lowered):
         return None
     return [
@@ -176,6 +172,11 @@ def unsaid_steps(plan: Plan, previous: str) -> list[Step] | None:
         for step in plan.steps
         if step.code is None and not _step_said(step, lowered)
     ][:MORE_STEPS]
+
+
+def _normalised(text: str) -> str:
+    """Lower case, runs of white space as one space: how said() compares texts."""
+    return " ".join(text.lower().split())
 
 
 def _plan_said(plan: Plan, lowered: str) -> bool:
@@ -191,7 +192,7 @@ def _another(
     chooser: Chooser,
     word_limit: int | None,
 ) -> str:
-    lowered = " ".join(previous.lower().split())
+    lowered = _normalised(previous)
     steps = []
     for step in plan.steps:
         fresh = tuple(a for a in step.alternatives if not said(a.text, lowered))
@@ -223,7 +224,7 @@ def _why(
     word_limit: int | None,
 ) -> str:
     """The plan's reasons: its steps that explain, in words the earlier answer did not use."""
-    lowered = " ".join(previous.lower().split())
+    lowered = _normalised(previous)
     steps = []
     for step in plan.steps:
         reasons = tuple(a for a in step.alternatives if _REASON.search(a.text))
