@@ -39,6 +39,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from labkit.ast_symbols import COMPARISON_SYMBOLS
+
 __all__ = ["TestOutcome", "clear_cache", "run_tests"]
 
 _RUNNER = Path(__file__).with_name("_sandbox_runner.py")
@@ -177,20 +179,6 @@ class _PreparedTests:
     source: str  # asserts rewritten to explain themselves
 
 
-_OPERATORS: dict[type[ast.cmpop], str] = {
-    ast.Eq: "==",
-    ast.NotEq: "!=",
-    ast.Lt: "<",
-    ast.LtE: "<=",
-    ast.Gt: ">",
-    ast.GtE: ">=",
-    ast.Is: "is",
-    ast.IsNot: "is not",
-    ast.In: "in",
-    ast.NotIn: "not in",
-}
-
-
 class _AssertExplainer(ast.NodeTransformer):
     """`assert f(x) == 3` -> `assert (l := f(x)) == (r := 3), _sandbox_explain("==", l, r)`.
 
@@ -206,7 +194,7 @@ class _AssertExplainer(ast.NodeTransformer):
             return node
         test = node.test
         if isinstance(test, ast.Compare) and len(test.ops) == 1:
-            operator = _OPERATORS[type(test.ops[0])]
+            operator = COMPARISON_SYMBOLS[type(test.ops[0])]
             left = _capture("_sandbox_left", test.left)
             right = _capture("_sandbox_right", test.comparators[0])
             new_test: ast.expr = ast.Compare(left=left, ops=test.ops, comparators=[right])

@@ -11,6 +11,7 @@ import ast
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from labkit.ast_symbols import COMPARISON_SYMBOLS
 from labkit.sim.replies.reader.source import (
     _EXITS,
     _blocks,
@@ -147,7 +148,7 @@ class _Context:
         return ast.unparse(node).replace("\n", " ")
 
     def pair(self, left: ast.expr, op: ast.cmpop, right: ast.expr) -> str:
-        return f"{self.text(left)} {_OPERATORS[type(op)]} {self.text(right)}"
+        return f"{self.text(left)} {COMPARISON_SYMBOLS[type(op)]} {self.text(right)}"
 
     def scope_of(self, node: ast.AST) -> ast.AST:
         current = self.parents.get(node)
@@ -249,20 +250,6 @@ def _pairs(node: ast.Compare) -> Iterator[tuple[ast.expr, ast.cmpop, ast.expr]]:
     operands = [node.left, *node.comparators]
     for index, op in enumerate(node.ops):
         yield operands[index], op, operands[index + 1]
-
-
-_OPERATORS: dict[type[ast.cmpop], str] = {
-    ast.Eq: "==",
-    ast.NotEq: "!=",
-    ast.Lt: "<",
-    ast.LtE: "<=",
-    ast.Gt: ">",
-    ast.GtE: ">=",
-    ast.Is: "is",
-    ast.IsNot: "is not",
-    ast.In: "in",
-    ast.NotIn: "not in",
-}
 
 
 def _is_value_literal(node: ast.expr) -> bool:
