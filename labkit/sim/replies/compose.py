@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -464,38 +464,50 @@ def compose_text(
     fills = summary.fills(reading.text) if topic.id == SUMMARISE else None
     writer = Writer(reading.subject or topic.subject_default, fills)
     limit = BRIEF_WORDS if setting.brief else None
-    # Pasted error output is diagnosed first: a traceback is not code to review, and a turn that
-    # carries one is not "make it shorter" either.
-    plan_name = errors.answer(bank, reading, writer, chooser)
-    if reading.followup is not None and not writer.paragraphs:
-        # Built from the earlier answer where it can be (more of its plan, a shorter version,
-        # another one); otherwise the topic's follow-up steps, or the general ones.
-        plan_name = followup.answer(bank, topic, reading, writer, chooser, limit)
-    if reading.followup is not None and not writer.paragraphs:
-        steps = topic.followups.get(reading.followup) or (
-            bank.followups[reading.followup].steps if reading.followup in bank.followups else ()
+    followup_turn = reading.followup is not None
+
+    def topic_followup() -> str:
+        # The topic's own follow-up steps, else the general ones of the mode.
+        mode = reading.followup or ""
+        steps = topic.followups.get(mode) or (
+            bank.followups[mode].steps if mode in bank.followups else ()
         )
-        plan_name = f"followup:{reading.followup}"
         if steps:
-            say_steps(steps, f"{topic.id}/{plan_name}", writer, chooser, word_limit=limit)
-    if not writer.paragraphs and reading.followup is None:
-        plan_name = _arithmetic(bank, reading.text, writer, chooser)
-    if not writer.paragraphs and reading.followup is None:
-        plan_name = dates.answer(bank, reading, writer, chooser)
-    if not writer.paragraphs:
-        plan_name = figures.answer(bank, reading, writer, chooser)
-    if not writer.paragraphs and reading.followup is None:
-        plan_name = rewrite.answer(bank, reading, writer, chooser)
-    if not writer.paragraphs and reading.followup is None:
-        plan_name = drafts.answer(bank, reading, writer, chooser)
-    if not writer.paragraphs:
-        plan_name = own_code.answer(bank, topic, reading, writer, chooser) or ""
-    if not writer.paragraphs:
+            say_steps(steps, f"{topic.id}/followup:{mode}", writer, chooser, word_limit=limit)
+        return f"followup:{mode}"
+
+    def plan_answer() -> str:
         asked = _asked_in_context(bank, topic, reading)
         if topic.writes_code:
-            plan_name = code_answers.write(topic, reading, writer, chooser, asked, word_limit=limit)
-        else:
-            plan_name = _say_plan(topic, reading, writer, chooser, asked, limit)
+            return code_answers.write(topic, reading, writer, chooser, asked, word_limit=limit)
+        return _say_plan(topic, reading, writer, chooser, asked, limit)
+
+    # The answerers in the order they are tried; the first that writes anything gives the reply.
+    # Each is paired with whether it serves a follow-up turn, a new question, or both.
+    # - Pasted error output is diagnosed first: a traceback is not code to review, and a turn
+    #   that carries one is not "make it shorter" either.
+    # - A follow-up is built from the earlier answer where it can be (more of its plan, a
+    #   shorter version, another one); otherwise the topic's follow-up steps.
+    # - Then the worked answers that read the prompt's own material (a sum, a date, figures, a
+    #   text to rewrite, facts for a draft, pasted code), and last the topic's plans.
+    answerers: tuple[tuple[bool | None, Callable[[], str]], ...] = (
+        (None, lambda: errors.answer(bank, reading, writer, chooser)),
+        (True, lambda: followup.answer(bank, topic, reading, writer, chooser, limit)),
+        (True, topic_followup),
+        (False, lambda: _arithmetic(bank, reading.text, writer, chooser)),
+        (False, lambda: dates.answer(bank, reading, writer, chooser)),
+        (None, lambda: figures.answer(bank, reading, writer, chooser)),
+        (False, lambda: rewrite.answer(bank, reading, writer, chooser)),
+        (False, lambda: drafts.answer(bank, reading, writer, chooser)),
+        (None, lambda: own_code.answer(bank, topic, reading, writer, chooser) or ""),
+        (None, plan_answer),
+    )
+    plan_name = ""
+    for serves_followups, answer in answerers:
+        if serves_followups is None or serves_followups == followup_turn:
+            plan_name = answer()
+            if writer.paragraphs:
+                break
     text = writer.text()
     return Composition(text, topic.id, plan_name, chooser.wrong)
 
