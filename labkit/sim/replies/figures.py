@@ -763,7 +763,7 @@ def _pass_question(text: str) -> PassAtK | Impossible | None:
     ks: list[int] = []
     for value in at + hat:
         if value == "k" and named_k is None:
-            return None  # "explain pass@k": no figures to work out
+            continue  # the metric's name ("explain pass@k, then what is pass@5?"), not a k
         k = int(named_k.group(1) if value == "k" and named_k else value)
         if k not in ks:
             ks.append(k)

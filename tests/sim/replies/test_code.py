@@ -6,22 +6,15 @@ import re
 import numpy as np
 import pytest
 
-from labkit.sim.replies import Replier
 from labkit.sim.replies.code import best_answer, function_name
 from labkit.sim.replies.report import setting_for
+from tests.sim.replies.helpers import reply
 
 FENCE = re.compile(r"```python\n(.*?)\n```", re.S)
 
 
-@pytest.fixture(scope="module")
-def replier():
-    return Replier()
-
-
 def code_of(replier, prompt, seed=0, temperature=0.0):
-    reading = replier.read([{"role": "user", "content": prompt}])
-    setting = setting_for("sim-sonnet-4-6", "medium", temperature=temperature)
-    text = replier.reply(reading, setting, np.random.default_rng(seed)).text
+    text = reply(replier, prompt, temperature=temperature, seed=seed).text
     found = FENCE.search(text)
     assert found, text
     return found.group(1), text

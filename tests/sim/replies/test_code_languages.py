@@ -24,11 +24,6 @@ FENCE = re.compile(r"```(\w+)\n(.*?)\n```", re.S)
 
 
 @pytest.fixture(scope="module")
-def replier():
-    return Replier()
-
-
-@pytest.fixture(scope="module")
 def snippets(replier):
     return {s.name: s for s in replier.bank.topics["write_code"].snippets}
 

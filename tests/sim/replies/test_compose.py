@@ -5,13 +5,13 @@ import re
 import shutil
 
 import numpy as np
-import pytest
 
 from labkit.sim.lm import BATCH_SIZES, FOREIGN_TOKENS
 from labkit.sim.replies import Replier, Setting, corrupt
 from labkit.sim.replies.bank import default_bank_path, load_bank
 from labkit.sim.replies.report import setting_for
 from labkit.sim.sampling import SamplingParams
+from tests.sim.replies.helpers import reply
 
 PROMPTS = [
     "How should I test a date parser?",
@@ -37,16 +37,6 @@ say = [{ text = "The build passes on the main branch.", weight = 1.0 }, { text =
 """
 
 
-@pytest.fixture(scope="module")
-def replier():
-    return Replier()
-
-
-def reply(replier, prompt, setting, seed=0):
-    reading = replier.read([{"role": "user", "content": prompt}])
-    return replier.reply(reading, setting, np.random.default_rng(seed))
-
-
 def greedy(model="sim-sonnet-4-6", effort="medium", batch_size=1):
     base = setting_for(model, effort, temperature=0.0)
     return Setting(base.effort, base.skill, base.params, batch_size=batch_size)
@@ -54,14 +44,14 @@ def greedy(model="sim-sonnet-4-6", effort="medium", batch_size=1):
 
 def test_temperature_zero_ignores_the_random_draws(replier):
     for prompt in PROMPTS:
-        texts = {reply(replier, prompt, greedy(), seed).text for seed in range(5)}
+        texts = {reply(replier, prompt, setting=greedy(), seed=seed).text for seed in range(5)}
         assert len(texts) == 1, prompt
 
 
 def test_temperature_one_gives_several_distinct_answers(replier):
     setting = setting_for("sim-sonnet-4-6", "medium")
     for prompt in PROMPTS:
-        texts = {reply(replier, prompt, setting, seed).text for seed in range(8)}
+        texts = {reply(replier, prompt, setting=setting, seed=seed).text for seed in range(8)}
         assert len(texts) >= 4, prompt
 
 
@@ -69,7 +59,10 @@ def test_top_k_one_is_greedy(replier):
     base = setting_for("sim-sonnet-4-6", "medium")
     top1 = Setting(base.effort, base.skill, SamplingParams(temperature=1.0, top_k=1))
     for prompt in PROMPTS:
-        assert reply(replier, prompt, top1, 3).text == reply(replier, prompt, greedy()).text
+        assert (
+            reply(replier, prompt, setting=top1, seed=3).text
+            == reply(replier, prompt, setting=greedy()).text
+        )
 
 
 def test_an_authored_near_tie_flips_with_the_batch_size_only(tmp_path):
@@ -78,12 +71,17 @@ def test_an_authored_near_tie_flips_with_the_batch_size_only(tmp_path):
     (folder / "topics" / "tied.toml").write_text(TIED, encoding="utf-8")
     replier = Replier(load_bank(folder))
     answers = {
-        size: reply(replier, "did the build pass?", greedy(batch_size=size)).text
+        size: reply(replier, "did the build pass?", setting=greedy(batch_size=size)).text
         for size in BATCH_SIZES
     }
     assert len(set(answers.values())) == 2, answers  # the batch decides between the tied two
     assert (
-        len({reply(replier, "did the build pass?", greedy(batch_size=1), s).text for s in range(6)})
+        len(
+            {
+                reply(replier, "did the build pass?", setting=greedy(batch_size=1), seed=s).text
+                for s in range(6)
+            }
+        )
         == 1
     )
 
@@ -92,7 +90,11 @@ def test_effort_makes_answers_longer(replier):
     def mean_words(effort):
         setting = setting_for("sim-opus-4-7", effort)
         return np.mean(
-            [len(reply(replier, p, setting, s).text.split()) for p in PROMPTS for s in range(4)]
+            [
+                len(reply(replier, p, setting=setting, seed=s).text.split())
+                for p in PROMPTS
+                for s in range(4)
+            ]
         )
 
     lengths = [mean_words(e) for e in ("low", "medium", "high", "max")]
@@ -102,7 +104,9 @@ def test_effort_makes_answers_longer(replier):
 def test_wrong_answers_are_rarer_with_more_skill(replier):
     def wrong_share(model, effort):
         setting = setting_for(model, effort)
-        results = [reply(replier, p, setting, s).wrong > 0 for p in PROMPTS for s in range(40)]
+        results = [
+            reply(replier, p, setting=setting, seed=s).wrong > 0 for p in PROMPTS for s in range(40)
+        ]
         return np.mean(results)
 
     haiku, sonnet_medium, opus_max = (
@@ -119,18 +123,21 @@ def test_the_brevity_instruction_caps_the_answer(replier):
     brief = Setting(base.effort, base.skill, base.params, brief=True)
     for prompt in PROMPTS:
         for seed in range(4):
-            assert len(reply(replier, prompt, brief, seed).text.split()) <= 100
+            assert len(reply(replier, prompt, setting=brief, seed=seed).text.split()) <= 100
 
 
 def test_dropping_the_top_choice_changes_greedy_answers(replier):
     base = greedy()
     faulty = Setting(base.effort, base.skill, base.params, drop_top_rate=1.0)
-    changed = [reply(replier, p, faulty).text != reply(replier, p, base).text for p in PROMPTS]
+    changed = [
+        reply(replier, p, setting=faulty).text != reply(replier, p, setting=base).text
+        for p in PROMPTS
+    ]
     assert all(changed)
 
 
 def test_subject_is_filled_in_and_sentences_are_capitalised(replier):
-    text = reply(replier, "How should I test a date parser?", greedy()).text
+    text = reply(replier, "How should I test a date parser?", setting=greedy()).text
     assert "{subject}" not in text and "date parser" in text
     prose = re.sub(r"```.*?```", "", text, flags=re.S)
     for paragraph in prose.split("\n\n"):

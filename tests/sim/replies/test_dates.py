@@ -2,24 +2,10 @@
 
 import datetime as dt
 
-import numpy as np
 import pytest
 
-from labkit.sim.replies import Replier
 from labkit.sim.replies.dates import dates_in
-from labkit.sim.replies.report import setting_for
-
-
-@pytest.fixture(scope="module")
-def replier():
-    return Replier()
-
-
-def reply(replier, text, seed=0):
-    reading = replier.read([{"role": "user", "content": text}])
-    return replier.reply(
-        reading, setting_for("sim-sonnet-4-6", "medium"), np.random.default_rng(seed)
-    )
+from tests.sim.replies.helpers import reply
 
 
 @pytest.mark.parametrize(
@@ -39,7 +25,7 @@ def test_dates_are_read_in_the_usual_spellings(text, expected):
 
 @pytest.mark.parametrize("seed", range(3))
 def test_the_weekday_of_a_date(replier, seed):
-    composed = reply(replier, "what day of the week was july 4 1976", seed)
+    composed = reply(replier, "what day of the week was july 4 1976", seed=seed)
     assert composed.plan == "dates:weekday"
     assert "Sunday" in composed.text and "4 July 1976" in composed.text
 

@@ -1,22 +1,9 @@
 """Drafts written from the user's own facts: a message, an incident summary, a commit message."""
 
-import numpy as np
 import pytest
 
-from labkit.sim.replies import Replier
-from labkit.sim.replies.report import reply_problems, setting_for
-
-
-@pytest.fixture(scope="module")
-def replier():
-    return Replier()
-
-
-def reply(replier, text, effort="medium", seed=0):
-    reading = replier.read([{"role": "user", "content": text}])
-    return replier.reply(
-        reading, setting_for("sim-sonnet-4-6", effort), np.random.default_rng(seed)
-    )
+from labkit.sim.replies.report import reply_problems
+from tests.sim.replies.helpers import reply
 
 
 @pytest.mark.parametrize("seed", range(4))

@@ -31,6 +31,7 @@ from labkit.sim.replies.figures import (
     zero_failure_bound,
 )
 from labkit.sim.replies.report import setting_for, starts_a_sentence
+from tests.sim.replies.helpers import reply
 
 FIGURE_KINDS = (
     "proportion",
@@ -42,11 +43,6 @@ FIGURE_KINDS = (
     "failures",
     "pass_at_k",
 )
-
-
-@pytest.fixture(scope="module")
-def replier():
-    return Replier()
 
 
 def worked(
@@ -317,6 +313,11 @@ def test_clean_run_questions_are_read(prompt, rate):
     ("prompt", "expected"),
     [
         ("n=10 samples, c=3 correct, pass@5?", PassAtK((5,), True, False, n=10, c=3)),
+        (
+            # the metric named as "pass@k" beside a concrete k
+            "explain pass@k. I ran n=20 samples and c=3 passed, what is pass@5?",
+            PassAtK((5,), True, False, n=20, c=3),
+        ),
         (
             "I drew 20 samples per problem and 5 were correct. What's pass@10?",
             PassAtK((10,), True, False, n=20, c=5),
@@ -621,11 +622,6 @@ def test_wrong_alternatives_are_chosen_sometimes_and_counted_every_time(replier)
 
 
 def test_a_reply_through_the_simulator_is_the_worked_answer(replier):
-    reading = replier.read(
-        [{"role": "user", "content": "my agent passed 312 of 400 tasks, 95% CI?"}]
-    )
-    reply = replier.reply(
-        reading, setting_for("sim-sonnet-4-6", "medium"), np.random.default_rng(0)
-    )
-    assert reply.plan == "figures:interval"
-    assert "73.7%" in reply.text and "81.8%" in reply.text
+    composed = reply(replier, "my agent passed 312 of 400 tasks, 95% CI?")
+    assert composed.plan == "figures:interval"
+    assert "73.7%" in composed.text and "81.8%" in composed.text

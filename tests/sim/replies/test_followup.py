@@ -1,11 +1,9 @@
 """Follow-ups built from the earlier answer: more of it, shorter, as a list, another one."""
 
-import numpy as np
 import pytest
 
-from labkit.sim.replies import Replier
 from labkit.sim.replies.followup import SHORT_WORDS, asked_count, plan_of, prose_sentences
-from labkit.sim.replies.report import setting_for
+from tests.sim.replies.helpers import assistant, reply, user
 
 FIRST_QUESTIONS = [
     "what is a flaky test",
@@ -13,26 +11,6 @@ FIRST_QUESTIONS = [
     "why do LLMs give different answers to the same prompt?",
     "how do I write a blameless post-mortem",
 ]
-
-
-@pytest.fixture(scope="module")
-def replier():
-    return Replier()
-
-
-def user(text):
-    return {"role": "user", "content": text}
-
-
-def assistant(text):
-    return {"role": "assistant", "content": text}
-
-
-def reply(replier, messages, effort="medium", seed=0):
-    reading = replier.read(messages)
-    return replier.reply(
-        reading, setting_for("sim-sonnet-4-6", effort), np.random.default_rng(seed)
-    )
 
 
 def exchange(replier, question, follow_up, effort="medium", seed=0):

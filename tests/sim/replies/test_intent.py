@@ -2,21 +2,8 @@
 
 import pytest
 
-from labkit.sim.replies import Replier
 from labkit.sim.replies.intent import style_of, subject_of
-
-
-@pytest.fixture(scope="module")
-def replier():
-    return Replier()
-
-
-def user(text):
-    return {"role": "user", "content": text}
-
-
-def assistant(text):
-    return {"role": "assistant", "content": text}
+from tests.sim.replies.helpers import assistant, user
 
 
 @pytest.mark.parametrize(

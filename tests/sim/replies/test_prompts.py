@@ -12,7 +12,6 @@ import pytest
 from labkit.sim.app import SimApp
 from labkit.sim.catalog import MODELS
 from labkit.sim.engine import Simulator
-from labkit.sim.replies import Replier
 from labkit.sim.replies.report import intent_accuracy, load_prompts, reply_problems, setting_for
 
 SEEDS = (0, 1, 2)
@@ -22,11 +21,6 @@ HEADERS = {"x-api-key": "k", "anthropic-version": "2026-10-21"}
 @pytest.fixture(scope="module")
 def prompts():
     return load_prompts()
-
-
-@pytest.fixture(scope="module")
-def replier():
-    return Replier()
 
 
 def test_the_set_is_large_and_labelled_with_known_topics(prompts, replier):

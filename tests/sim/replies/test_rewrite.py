@@ -26,11 +26,6 @@ CLIENT = (
 
 
 @pytest.fixture(scope="module")
-def replier():
-    return Replier()
-
-
-@pytest.fixture(scope="module")
 def book():
     loaded = rewrite.style_book(load_bank().folder)
     assert loaded is not None

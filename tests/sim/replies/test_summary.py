@@ -3,13 +3,10 @@ the summary says comes from the text (reported where a pattern makes it safe, qu
 
 import re
 
-import numpy as np
 import pytest
 
-from labkit.sim.replies import Replier
 from labkit.sim.replies.bank import load_bank
-from labkit.sim.replies.compose import Composition, Writer
-from labkit.sim.replies.report import setting_for
+from labkit.sim.replies.compose import Writer
 from labkit.sim.replies.summary import (
     DEFAULT_BULLETS,
     KINDS,
@@ -22,6 +19,7 @@ from labkit.sim.replies.summary import (
     sentences,
     split_request,
 )
+from tests.sim.replies.helpers import reply
 
 EMAIL = """Can you summarise this email for me?
 
@@ -719,11 +717,6 @@ def test_a_traceback_or_a_diff_gives_its_summary_as_one_item():
         assert values["bullet_count"] == "one bullet" and values["sentence_count"] == "one sentence"
 
 
-@pytest.fixture(scope="module")
-def replier() -> Replier:
-    return Replier()
-
-
 PARAGRAPH = (
     "The new cache cut median latency from 120 ms to 40 ms. It was rolled out to 10% of traffic "
     "on Monday. Error rates stayed flat during the rollout. The team plans to reach 100% by "
@@ -731,16 +724,9 @@ PARAGRAPH = (
 )
 
 
-def _reply(replier: Replier, prompt: str, seed: int, effort: str = "medium") -> Composition:
-    reading = replier.read([{"role": "user", "content": prompt}])
-    return replier.reply(
-        reading, setting_for("sim-sonnet-4-6", effort), np.random.default_rng(seed)
-    )
-
-
 @pytest.mark.parametrize("seed", range(4))
 def test_summarise_in_three_bullets_gives_three_bullets_from_the_text(replier, seed):
-    composed = _reply(replier, "summarise in 3 bullets: " + PARAGRAPH, seed)
+    composed = reply(replier, "summarise in 3 bullets: " + PARAGRAPH, seed=seed)
     assert composed.plan == "pasted: as many bullet points as asked"
     bullets = [line[2:] for line in composed.text.splitlines() if line.startswith("- ")]
     assert len(bullets) == 3
@@ -749,7 +735,9 @@ def test_summarise_in_three_bullets_gives_three_bullets_from_the_text(replier, s
 
 @pytest.mark.parametrize("seed", range(4))
 def test_summarise_in_two_sentences_gives_two_sentences_from_the_text(replier, seed):
-    composed = _reply(replier, "Summarize this in two sentences: " + PARAGRAPH, seed, "low")
+    composed = reply(
+        replier, "Summarize this in two sentences: " + PARAGRAPH, effort="low", seed=seed
+    )
     assert composed.plan == "pasted: in as many sentences as asked"
     quoted = [s for s in sentences(composed.text) if _from_text(s.split(": ", 1)[-1], PARAGRAPH)]
     assert len(quoted) == 2

@@ -1,14 +1,9 @@
-"""The reply bank and the knowledge file, loaded once per test module."""
+"""The knowledge file, loaded once per test module (the replier comes from the parent conftest)."""
 
 import pytest
 
-from labkit.sim.replies import Replier, errors
+from labkit.sim.replies import errors
 from tests.sim.replies.errors.samples import ERRORS_TOML
-
-
-@pytest.fixture(scope="module")
-def replier():
-    return Replier()
 
 
 @pytest.fixture(scope="module")

@@ -1,14 +1,13 @@
 """What a pasted-code request asks for is what the reply does: a dispatch table, a pathlib
 version, the cause of a hang, type hints and a docstring (own_code.py's routing, end to end)."""
 
+import functools
 import re
 
-import numpy as np
 import pytest
 
-from labkit.sim.replies import Replier
 from labkit.sim.replies.own_code import _asked_kind
-from labkit.sim.replies.report import setting_for
+from tests.sim.replies.helpers import reply, user
 from tests.sim.replies.reader.samples import assert_same_behaviour, src
 
 FENCE = re.compile(r"```python\n(.*?)```", re.S)
@@ -58,18 +57,8 @@ BISECT = src(
 CLAIMS_TO_HAVE_RUN = re.compile(r"\bI (?:ran|tested|executed)\b|\bwhen I run\b", re.I)
 
 
-@pytest.fixture(scope="module")
-def replier():
-    return Replier()
-
-
-def user(text):
-    return {"role": "user", "content": text}
-
-
-def answer(replier, messages, model="sim-opus-4-7", seed=0):
-    reading = replier.read(messages)
-    return replier.reply(reading, setting_for(model, "medium"), np.random.default_rng(seed))
+# Unlike the other reply tests, these requests are answered by sim-opus-4-7 unless a test says otherwise.
+answer = functools.partial(reply, model="sim-opus-4-7", effort="medium")
 
 
 @pytest.mark.parametrize(
@@ -119,7 +108,10 @@ def test_a_weaker_model_leaves_out_the_differences_more_often(replier):
     prompt = f"convert this to pathlib please\n\n```python\n{OS_PATH}```"
 
     def said(model):
-        return sum("own order" in answer(replier, [user(prompt)], model, s).text for s in range(30))
+        return sum(
+            "own order" in answer(replier, [user(prompt)], model=model, seed=s).text
+            for s in range(30)
+        )
 
     assert said("sim-haiku-4-5") < said("sim-opus-4-7")
 
