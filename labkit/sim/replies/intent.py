@@ -33,6 +33,11 @@ ASK_EXAMPLE_WEIGHT = 0.4  # a plan's ask, as a training example of its topic
 ASK_SWITCH_BELOW = 0.5  # a first message read with less confidence than this ...
 ASK_SWITCH_CLOSENESS = 0.45  # ... goes to the topic of a plan whose asks are this close
 ASK_SWITCH_MARGIN = 0.15  # ... and this much closer than any other topic's
+# Less unsure, but the prompt is all but word for word a plan's ask ("explain pass@k to me"
+# against "explain pass@k"), far closer than to any other topic's: that topic, too.
+ASK_SURE_BELOW = 0.8
+ASK_SURE_CLOSENESS = 0.9
+ASK_SURE_MARGIN = 0.3
 # A short last turn that the classifier is unsure about is read together with the turn before.
 HISTORY_WEIGHT = 0.5
 ANSWER_WEIGHT = 0.5  # what the assistant said counts half as much as what the user asked
@@ -276,14 +281,14 @@ def _read(bank: Bank, user_turns: Sequence[str], answers: Sequence[str] = ()) ->
                 break
         subject = subject_of(text) or _carried(bank, user_turns[:-1], answers).subject
         return Reading(label, None, subject, style_of(text), confidence, text)
-    if confidence < ASK_SWITCH_BELOW and not earlier:
+    if confidence < ASK_SURE_BELOW and not earlier:
         # Unsure between topics: a question that is nearly one a plan says it answers ("SLI vs
         # SLO vs SLA") belongs to that plan's topic, whatever the words' overall statistics say.
-        label = _closest_ask_topic(bank, text, label)
+        label = _closest_ask_topic(bank, text, label, unsure=confidence < ASK_SWITCH_BELOW)
     return Reading(label, None, subject_of(text), style_of(text), confidence, text)
 
 
-def _closest_ask_topic(bank: Bank, text: str, label: str) -> str:
+def _closest_ask_topic(bank: Bank, text: str, label: str, *, unsure: bool = True) -> str:
     from labkit.sim.replies import asks
 
     index = asks.index_for(bank)
@@ -299,8 +304,14 @@ def _closest_ask_topic(bank: Bank, text: str, label: str) -> str:
         return label
     best, topic_id = ranked[0]
     runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
-    # Close to one topic's asks, and clearly closer than to any other topic's.
-    if best >= ASK_SWITCH_CLOSENESS and best - runner_up >= ASK_SWITCH_MARGIN:
+    # Close to one topic's asks, and clearly closer than to any other topic's (when the words
+    # leave little doubt, only an all but exact ask overrides them).
+    closeness, margin = (
+        (ASK_SWITCH_CLOSENESS, ASK_SWITCH_MARGIN)
+        if unsure
+        else (ASK_SURE_CLOSENESS, ASK_SURE_MARGIN)
+    )
+    if best >= closeness and best - runner_up >= margin:
         return topic_id
     return label
 

@@ -170,3 +170,18 @@ def test_an_unsure_reading_goes_to_the_topic_whose_asks_it_is_close_to(replier):
     # SLI/SLO/SLA plan, and clearly closer to it than to any other topic's.
     text = "whats the difference between SLI, SLO and SLA, in plain words please"
     assert replier.read([user(text)]).topic == "incidents"
+
+
+def test_a_prompt_that_is_nearly_word_for_word_an_ask_goes_to_its_topic(replier):
+    # "explain ... to me" leans towards explaining code (about 0.6), but "pass@k" is the very
+    # term an eval-statistics plan answers and no other topic's asks come near it.
+    reading = replier.read([user("explain pass@k to me")])
+    assert 0.5 <= reading.confidence < 0.8
+    assert reading.topic == "eval_statistics"
+
+
+def test_a_confident_reading_is_not_overridden_by_a_close_ask(replier):
+    # Well read by its words: only an unsure reading is moved to the closest ask's topic.
+    assert replier.read(
+        [user("how do I write a regression test for a bug I just fixed")]
+    ).topic == ("testing")
