@@ -57,7 +57,7 @@ CORRUPT_FOREIGN_PER_WORD = (
 CORRUPT_CODE = 0.5  # share of corrupted code blocks that get a syntax error
 SUMMARISE = "summarise"
 KIND_BONUS = 3.0  # logits for the summary plan written for the kind of text pasted
-# The kinds of pasted text the summary package (summary/kinds.py) tells apart, and words of the plans written for them.
+# The kinds of pasted text summary/kinds.py tells apart, and words of the plans written for them.
 _KIND_PLANS: dict[str, tuple[str, ...]] = {
     "log": ("key lines", "last line"),
     "test output": ("test run",),

@@ -283,12 +283,13 @@ def _read(bank: Bank, user_turns: Sequence[str], answers: Sequence[str] = ()) ->
         return Reading(label, None, subject, style_of(text), confidence, text)
     if confidence < ASK_SURE_BELOW and not earlier:
         # Unsure between topics: a question that is nearly one a plan says it answers ("SLI vs
-        # SLO vs SLA") belongs to that plan's topic, whatever the words' overall statistics say.
+        # SLO vs SLA") belongs to that plan's topic, whatever the words' overall statistics say;
+        # fairly sure, only a question all but word for word an ask does.
         label = _closest_ask_topic(bank, text, label, unsure=confidence < ASK_SWITCH_BELOW)
     return Reading(label, None, subject_of(text), style_of(text), confidence, text)
 
 
-def _closest_ask_topic(bank: Bank, text: str, label: str, *, unsure: bool = True) -> str:
+def _closest_ask_topic(bank: Bank, text: str, label: str, *, unsure: bool) -> str:
     from labkit.sim.replies import asks
 
     index = asks.index_for(bank)
