@@ -4,6 +4,7 @@ python -m labkit.sim.replies check              # validate every bank file, prin
 python -m labkit.sim.replies sample "prompt"    # read one prompt and show a few replies
 python -m labkit.sim.replies report             # intent accuracy and wrong-answer shares
 python -m labkit.sim.replies card --write       # refresh the data card's measured figures
+python -m labkit.sim.replies concepts-check     # validate the concept files, count their entries
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from labkit.sim.replies.report import card, check, report, sample
+from labkit.sim.replies.report import card, check, check_concepts, report, sample
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,6 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", help="validate the bank and print one reply per topic")
+    commands.add_parser("concepts-check", help="validate the concept files and count entries")
     one = commands.add_parser("sample", help="show how a prompt is read and answered")
     one.add_argument("prompt")
     one.add_argument("--model", default="sim-sonnet-4-6")
@@ -33,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "check":
         return check()
+    if args.command == "concepts-check":
+        return check_concepts()
     if args.command == "sample":
         return sample(args.prompt, model=args.model, effort=args.effort, n=args.n)
     if args.command == "card":

@@ -5,7 +5,9 @@ topic (`examples`, the intent classifier's training data), what the model thinks
 (`thinking`) and several answer plans. A plan is a list of steps; each step offers alternatives,
 correct ones (`say`) and plausible wrong ones (`wrong`), of which the composer says one. Adding a
 topic is adding a file: nothing here names a topic except the special cases the engine treats
-differently (code answers and summaries), which are marked by keys in their files.
+differently (code answers and summaries), which are marked by keys in their files. Named things
+explained on request live in concepts/*.toml (loaded by concepts.py, which builds on the classes
+here).
 
 Loading validates everything and reports the first problem as a BankError naming the file, in one
 line, so that an instructor who adds a topic sees what to fix.
@@ -19,9 +21,12 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from labkit.sim.catalog import EFFORTS
+
+if TYPE_CHECKING:  # concepts.py builds on the classes here, so it is imported where it is used
+    from labkit.sim.replies.concepts import Concepts
 
 BANK_ENV = "LABKIT_REPLIES_DIR"
 KINDS = frozenset({"domain", "general"})
@@ -52,6 +57,9 @@ _TOPIC_KEYS = frozenset(
         "caveat",
         "unmatched",
         "snippets",
+        # the plan said, after an honest word on scope, to a question about things the bank
+        # does not know (compose.py)
+        "general_plan",
     }
 )
 _PLAN_KEYS = frozenset({"name", "style", "correct", "weight", "steps", "when", "match", "asks"})
@@ -143,6 +151,7 @@ class Topic:
     caveat: tuple[Alternative, ...] = ()
     unmatched: tuple[Alternative, ...] = ()  # said with a skeleton when no snippet matches
     snippets: tuple[Snippet, ...] = ()
+    general_plan: Plan | None = None
 
     @property
     def writes_code(self) -> bool:
@@ -178,6 +187,8 @@ class Bank:
     # The sentences around answers about the user's own code (code_answers.toml): kind -> part
     # -> alternatives, e.g. code_answers["tests"]["intro"].
     code_answers: dict[str, dict[str, tuple[Alternative, ...]]] = field(default_factory=dict)
+    # Named things explained on request (concepts/*.toml, labkit/sim/replies/concepts.py).
+    concepts: Concepts | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def framing(self, kind: str, part: str) -> tuple[Alternative, ...]:
@@ -232,7 +243,10 @@ def _load_cached(folder: Path) -> Bank:
         table = _read_toml(thinking_path)
         thinking = _strings(table, "lines", thinking_path, minimum=1)
     code_answers = _load_code_answers([folder / name for name in ANSWER_FILES])
-    return Bank(folder, topics, followups, preambles, thinking, final, code_answers)
+    from labkit.sim.replies.concepts import CONCEPTS_DIR, load_concepts
+
+    concepts = load_concepts(folder / CONCEPTS_DIR, frozenset(topics))
+    return Bank(folder, topics, followups, preambles, thinking, final, code_answers, concepts)
 
 
 # What each kind of answer about the user's code needs said around it.
@@ -252,6 +266,9 @@ CODE_ANSWER_PARTS = {
     "draft_summary": ("intro", "tip"),
     "draft_commit": ("intro", "tip"),
     "dates": ("weekday", "between"),  # calendar arithmetic (dates.py), in drafts.toml
+    # Said before a topic's general plan to a question about things the bank does not know
+    # (scope.toml, compose.py): which things, and that a guess would be worse than none.
+    "scope": ("unknown",),
     # Worked answers to statistics questions that carry their own figures (figures.toml,
     # labkit/sim/replies/figures.py); a `<part>_wrong` part holds wrong alternatives of <part>.
     "proportion": (
@@ -308,7 +325,7 @@ CODE_ANSWER_PARTS = {
 
 # The files that hold those sentences: answers about code, and answers worked out from the
 # figures in a statistics question.
-ANSWER_FILES = ("code_answers.toml", "figures.toml", "drafts.toml")
+ANSWER_FILES = ("code_answers.toml", "figures.toml", "drafts.toml", "scope.toml")
 
 
 def _load_code_answers(paths: Sequence[Path]) -> dict[str, dict[str, tuple[Alternative, ...]]]:
@@ -370,6 +387,12 @@ def load_topic(path: Path) -> Topic:
         followups[mode] = tuple(
             _step(s, path, f"followup.{mode}[{i}]") for i, s in enumerate(steps)
         )
+    general_plan = None
+    if "general_plan" in table:
+        name = _get(table, "general_plan", str, path)
+        general_plan = next((p for p in plans if p.name == name and p.correct), None)
+        if general_plan is None:
+            raise BankError(path, f"general_plan {name!r} is not the name of a correct plan")
     return Topic(
         id=topic_id,
         kind=kind,
@@ -385,6 +408,7 @@ def load_topic(path: Path) -> Topic:
         caveat=_alternatives(table.get("caveat", []), path, "caveat", allow_empty=True),
         unmatched=_alternatives(table.get("unmatched", []), path, "unmatched", allow_empty=True),
         snippets=snippets,
+        general_plan=general_plan,
     )
 
 

@@ -31,10 +31,10 @@ import numpy.typing as npt
 
 from labkit.sim import lm
 from labkit.sim.faults import unit_hash
-from labkit.sim.replies import arithmetic, asks, summary
+from labkit.sim.replies import arithmetic, asks, intent, summary
 from labkit.sim.replies.bank import EFFORT_RANK, Alternative, Bank, Plan, Step, Topic
 from labkit.sim.replies.intent import Reading
-from labkit.sim.replies.words import QUESTION_FRAME, STOP_WORDS
+from labkit.sim.replies.words import QUESTION_FRAME, STOP_WORDS, stem
 from labkit.sim.sampling import SamplingParams, select_token
 
 # The skill gap between a correct and a wrong alternative is SKILL_OFFSET + SKILL_SCALE * the
@@ -79,6 +79,10 @@ ASK_WEIGHT = 10.0
 CONTEXT_WORDS = 25  # a later turn this short is read together with the question before it
 CONTEXT_SHARE = 1.0  # ... whose closeness counts as much as the turn's own
 REPEAT_PENALTY = 0.3  # closeness taken from a plan the last answer said in full (3 logits)
+SCOPE_BELOW = 0.2  # no plan this close to a question about unknown things: say so (_scoped)
+SCOPE_TERMS = 3  # unknown words named, at most
+SCOPE_UNNAMED = "this particular setup"  # what is not known, when no unknown word is a name
+_WORD_AS_TYPED = re.compile(r"[A-Za-z][A-Za-z0-9_+#.-]*[A-Za-z0-9+#]|[A-Za-z]")
 # A wrong sentence inside an otherwise correct answer is rarer than a wrong approach followed
 # through (a wrong plan): models are more often coherently wrong than self-contradictory.
 STEP_WRONG_PENALTY = 1.0
@@ -407,7 +411,7 @@ def _plan_words(topic: Topic) -> tuple[tuple[str, frozenset[str]], ...]:
 
 
 @lru_cache(maxsize=8192)
-def _phrase(phrase: str) -> re.Pattern[str]:
+def phrase_pattern(phrase: str) -> re.Pattern[str]:
     # A phrase that starts with a letter must not start inside a word ("\b" would never match
     # before "*args" or "@property"); one that starts with a symbol ("[::-1]", "?.") may follow
     # anything, as it does in `s[::-1]` or `user?.name`.
@@ -417,7 +421,7 @@ def _phrase(phrase: str) -> re.Pattern[str]:
 
 
 def _patterns(plan: Plan) -> list[re.Pattern[str]]:
-    return [_phrase(m) for m in plan.match]
+    return [phrase_pattern(m) for m in plan.match]
 
 
 def plan_relevance(topic: Topic, text: str) -> dict[str, float]:
@@ -457,7 +461,16 @@ def compose_text(
 ) -> Composition:
     """The reply to a conversation read as `reading`."""
     from labkit.sim.replies import code as code_answers
-    from labkit.sim.replies import dates, drafts, errors, figures, followup, own_code, rewrite
+    from labkit.sim.replies import (
+        concept_replies,
+        dates,
+        drafts,
+        errors,
+        figures,
+        followup,
+        own_code,
+        rewrite,
+    )
 
     topic = bank.topics.get(reading.topic) or bank.topics["unclear"]
     chooser = Chooser(setting, rng)
@@ -480,6 +493,15 @@ def compose_text(
         asked = _asked_in_context(bank, topic, reading)
         if topic.writes_code:
             return code_answers.write(topic, reading, writer, chooser, asked, word_limit=limit)
+        scoped = _scoped(bank, topic, reading, asked)
+        if scoped is not None:
+            terms, general = scoped
+            writer.fills["terms"] = terms
+            say_one(bank.framing("scope", "unknown"), "scope/unknown", writer, chooser)
+            say_steps(
+                general.steps, f"{topic.id}/{general.name}", writer, chooser, word_limit=limit
+            )
+            return f"scope:{general.name}"
         return _say_plan(topic, reading, writer, chooser, asked, limit)
 
     # The answerers in the order they are tried; the first that writes anything gives the reply.
@@ -489,7 +511,8 @@ def compose_text(
     # - A follow-up is built from the earlier answer where it can be (more of its plan, a
     #   shorter version, another one); otherwise the topic's follow-up steps.
     # - Then the worked answers that read the prompt's own material (a sum, a date, figures, a
-    #   text to rewrite, facts for a draft, pasted code), and last the topic's plans.
+    #   text to rewrite, facts for a draft, pasted code), then a concept the question names
+    #   (unless a plan answers it closely), and last the topic's plans.
     answerers: tuple[tuple[bool | None, Callable[[], str]], ...] = (
         (None, lambda: errors.answer(bank, reading, writer, chooser)),
         (True, lambda: followup.answer(bank, topic, reading, writer, chooser, limit)),
@@ -500,6 +523,7 @@ def compose_text(
         (False, lambda: rewrite.answer(bank, reading, writer, chooser)),
         (False, lambda: drafts.answer(bank, reading, writer, chooser)),
         (None, lambda: own_code.answer(bank, topic, reading, writer, chooser) or ""),
+        (False, lambda: concept_replies.answer(bank, topic, reading, writer, chooser, limit)),
         (None, plan_answer),
     )
     plan_name = ""
@@ -537,6 +561,48 @@ def _say_plan(
             steps = tuple(unsaid)
     say_steps(steps, f"{topic.id}/{plan.name}", writer, chooser, word_limit=limit)
     return plan.name
+
+
+def _scoped(
+    bank: Bank, topic: Topic, reading: Reading, asked: Mapping[str, float]
+) -> tuple[str, Plan] | None:
+    """(the prompt's unknown words, the topic's general plan) for a question about things the
+    bank does not know, else None.
+
+    Outside readers judged most off-topic replies to be confident answers to another question:
+    "exit code 137" got the plan about "connection refused", the closest the bank had. A real
+    assistant that does not know says so; this one says which words it does not know and gives
+    the topic's general approach. It does when no plan is close to the question (closeness below
+    SCOPE_BELOW: on an outside set, 19 of 42 such replies were judged off topic and 2 on topic)
+    and the question uses content words no example, ask or plan of the bank knows.
+    """
+    if topic.general_plan is None or max(asked.values(), default=0.0) >= SCOPE_BELOW:
+        return None
+    foreign, _ = intent.classifier_for(bank).foreign_words(reading.text)
+    if not foreign:
+        return None
+    unknown = set(foreign)
+    # Only words that look like names are named ("Metaspace", "useEffect", "lldb-18"): an
+    # ordinary word the bank happens not to use ("redeploying") is not what it does not know.
+    named = [
+        m.group()
+        for m in _WORD_AS_TYPED.finditer(reading.text)
+        if stem(m.group().lower()) in unknown
+        and _looks_like_a_name(m.group(), m.start(), reading.text)
+    ]
+    terms = list(dict.fromkeys(named))[:SCOPE_TERMS]
+    if not terms:
+        return SCOPE_UNNAMED, topic.general_plan
+    shown = ", ".join(terms[:-1]) + (" and " if len(terms) > 1 else "") + terms[-1]
+    return shown, topic.general_plan
+
+
+def _looks_like_a_name(word: str, start: int, text: str) -> bool:
+    if any(not c.isalpha() for c in word) or any(c.isupper() for c in word[1:]):
+        return True  # lldb-18, node.js, useEffect, OOM
+    before = text[:start].rstrip()
+    # A capital that does not start a sentence: "after redeploying Tomcat".
+    return word[0].isupper() and bool(before) and before[-1] not in ".!?:\n"
 
 
 def _asked_in_context(bank: Bank, topic: Topic, reading: Reading) -> Mapping[str, float]:

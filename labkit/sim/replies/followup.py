@@ -96,6 +96,13 @@ def plan_of(bank: Bank, topic: Topic, text: str) -> tuple[Topic, Plan] | None:
                 best = (hits, candidate, plan)
         if best is not None and best[1] is topic:
             break  # the conversation's own topic answered: no need to look further
+    if best is None and bank.concepts:
+        # An answer about a concept (concepts.py): its definition's steps hold every sentence
+        # the concept's answers say, so "tell me more" gets the parts it left out.
+        for concept in bank.concepts.entries:
+            hits = sum(_step_said(step, lowered) for step in concept.definition.steps)
+            if hits and (best is None or hits > best[0]):
+                best = (hits, bank.topics[concept.topic], concept.definition)
     return None if best is None else (best[1], best[2])
 
 

@@ -20,7 +20,8 @@ import numpy as np
 from labkit.sim.catalog import EFFORTS, MODELS
 from labkit.sim.engine import skill_of
 from labkit.sim.replies import Reading, Replier, Setting, ends_a_sentence, errors, rewrite
-from labkit.sim.replies.bank import BankError, default_bank_path, load_bank
+from labkit.sim.replies.bank import BankError, default_bank_path, load_bank, load_topic
+from labkit.sim.replies.concepts import CONCEPTS_DIR, load_concepts
 from labkit.sim.replies.words import CODE_FENCE
 from labkit.sim.sampling import SamplingParams
 
@@ -166,6 +167,24 @@ def reply_problems(text: str, stop_reason: str) -> list[str]:
     return problems
 
 
+def check_concepts() -> int:
+    """Validate the concept files (concepts.py) and count the entries of each."""
+    folder = default_bank_path()
+    topic_ids = frozenset(
+        load_topic(path).id for path in sorted((folder / "topics").glob("*.toml"))
+    )
+    try:
+        concepts = load_concepts(folder / CONCEPTS_DIR, topic_ids)
+    except BankError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    per_file = Counter(concept.path.name for concept in concepts.entries)
+    for name, count in sorted(per_file.items()):
+        print(f"{name}: {count} concepts")
+    print(f"{len(concepts)} concepts, {sum(len(c.names) for c in concepts.entries)} names")
+    return 0
+
+
 def check() -> int:
     """Validate the bank, lint its text, and show one reply per topic."""
     try:
@@ -233,6 +252,19 @@ def lint(bank: Any) -> Iterator[str]:
                 yield f"warning: {where}: {place}: {len(text.split())} words in one alternative"
         if topic.kind == "domain" and topic.plans and not any(not p.correct for p in topic.plans):
             yield f"warning: {where}: no plan with correct = false"
+    for concept in bank.concepts.entries if bank.concepts else ():
+        where = f"{concept.path.name}: concept {concept.id!r}"
+        parts = {"is": concept.is_, "use": concept.use, "pitfall": concept.pitfall}
+        parts |= {f"versus.{other}": step for other, step in concept.versus.items()}
+        for part, step in parts.items():
+            for alternative in step.alternatives if step else ():
+                if "{subject}" in alternative.text:
+                    yield f"error: {where}: {part}: a concept names itself, not {{subject}}"
+                if len(alternative.text.split()) > 60:
+                    words = len(alternative.text.split())
+                    yield f"warning: {where}: {part}: {words} words in one alternative"
+        if not concept.is_.has_wrong:
+            yield f"warning: {where}: no wrong_is (a misconception the model sometimes states)"
 
 
 def sample(prompt: str, *, model: str, effort: str, n: int) -> int:
@@ -317,6 +349,43 @@ def contents_table(bank: Any) -> str:
     return "\n".join(lines)
 
 
+def concepts_table(bank: Any) -> str:
+    """One row per concept file: entries, names, alternatives (wrong), examples, versus pairs."""
+    lines = [
+        "| concept file | concepts | names | alternatives (wrong) | with an example | versus |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    files: dict[str, list[Any]] = {}
+    for concept in bank.concepts.entries if bank.concepts else ():
+        files.setdefault(concept.path.name, []).append(concept)
+    for name, concepts in sorted(files.items()):
+        steps = [s for c in concepts for s in (c.is_, c.use, c.pitfall, *c.versus.values()) if s]
+        alternatives = [a for s in steps for a in s.alternatives]
+        lines.append(
+            f"| `{name}` | {len(concepts)} | {sum(len(c.names) for c in concepts)} | "
+            f"{len(alternatives)} ({sum(not a.correct for a in alternatives)}) | "
+            f"{sum(c.example is not None for c in concepts)} | "
+            f"{sum(len(c.versus) for c in concepts)} |"
+        )
+    return "\n".join(lines)
+
+
+def concept_share(replier: Replier, prompts: list[Prompt]) -> float:
+    """Share of single-message domain prompts answered from a concept (seed 0, medium effort)."""
+    setting = setting_for("sim-sonnet-4-6", "medium")
+    chosen = [p for p in prompts if len(p.messages) == 1 and p.intent in _domain_ids(replier)]
+    answered = 0
+    for prompt in chosen:
+        reading = replier.read(prompt.messages)
+        plan = replier.reply(reading, setting, np.random.default_rng(0)).plan
+        answered += plan.startswith("concept")
+    return answered / max(len(chosen), 1)
+
+
+def _domain_ids(replier: Replier) -> frozenset[str]:
+    return frozenset(t.id for t in replier.bank.topics.values() if t.kind == "domain")
+
+
 def card_figures() -> str:
     """The data card's measured section, recomputed from the bank and datasets/prompts."""
     replier = Replier()
@@ -341,11 +410,15 @@ def card_figures() -> str:
             "",
             contents_table(replier.bank),
             "",
+            concepts_table(replier.bank),
+            "",
             "### How it reads the labelled prompts (datasets/prompts)",
             "",
             f"- Topic recognised correctly: {accuracy:.1%} of {len(prompts)} prompts; single"
             f" messages {share(single)}, follow-ups {share(followups)}, other conversations"
             f" {share(other)}.",
+            f"- Single-message domain prompts answered from a concept (`sim-sonnet-4-6`, medium"
+            f" effort, seed 0): {concept_share(replier, prompts):.1%}.",
             f"- Prompts whose whole reply at glass-box temperature 0 changes with the batch size"
             f" (`sim-sonnet-4-6`, its default effort, the four reduction orders): {flips:.1%}.",
             "",

@@ -161,3 +161,37 @@ def test_corruption_adds_a_foreign_token_or_breaks_the_code():
         except SyntaxError:
             failing += 1
     assert 30 < failing < 70
+
+
+# -- questions about things the bank does not know ----------------------------------------------
+def test_a_question_about_unknown_things_says_so_and_gives_the_general_approach(
+    replier: Replier,
+) -> None:
+    prompt = "rust BorrowMutError in a RefCell: where does the second borrow come from?"
+    composition = reply(replier, prompt, effort="high")
+    assert composition.plan == "scope:read, reproduce, narrow down"
+    first = composition.text.split("\n")[0]
+    assert "BorrowMutError and RefCell" in first
+    assert "guess" in first or "invent" in first or "made-up" in first
+
+
+def test_ordinary_words_the_bank_lacks_are_not_named_as_unknown(replier: Replier) -> None:
+    prompt = "java.lang.OutOfMemoryError: Metaspace after redeploying the app a few times"
+    composition = reply(replier, prompt)
+    assert composition.plan.startswith("scope:")
+    assert "redeploying" not in composition.text.split(".")[0]
+
+
+def test_a_question_the_bank_knows_gets_its_plan_not_a_word_on_scope(replier: Replier) -> None:
+    for prompt in (
+        "How should I test a date parser?",
+        "how do i tset my parser",  # a typo is not an unknown word
+        "What is a flaky test and how do I find them?",
+    ):
+        assert not reply(replier, prompt).plan.startswith("scope:"), prompt
+
+
+def test_every_domain_topic_has_a_general_plan(replier: Replier) -> None:
+    for topic in replier.bank.topics.values():
+        if topic.kind == "domain" and not topic.writes_code and topic.id != "summarise":
+            assert topic.general_plan is not None and topic.general_plan.correct, topic.id
