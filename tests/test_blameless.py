@@ -66,6 +66,44 @@ TRUE_POSITIVES = [
         [(4, 9, "personal_name", "Ahmed")],
     ),
     ("| 2025-09-02 09:00 | Carlos rolls back | chat |", [(1, 22, "personal_name", "Carlos")]),
+    # Blame from other verbs and idioms of haste and neglect.
+    (
+        "The release manager rushed the change out before the freeze.",
+        [(1, 1, "blame", "The release manager rushed")],
+    ),
+    ("Someone cut corners on the migration.", [(1, 9, "blame", "cut corners")]),
+    (
+        "The author of the change never told anyone it touched the schema.",
+        [(1, 1, "blame", "The author of the change never told")],
+    ),
+    # Counterfactual blame.
+    (
+        "If the reviewer had just run the tests, none of this would have happened.",
+        [(1, 1, "blame", "If the reviewer had just run")],
+    ),
+    (
+        "Had the operator checked the target, the table would still exist.",
+        [(1, 1, "blame", "Had the operator checked")],
+    ),
+    # Sarcasm.
+    ("Great job shipping on a Friday.", [(1, 1, "blame", "Great job")]),
+    (
+        "Apparently nobody thought to check the disk.",
+        [(1, 1, "blame", "Apparently nobody")],
+    ),
+    # Blame inside quotation marks that are the author's own: no way around the check.
+    ('The "careful" rollout took down every region.', [(1, 5, "blame", '"careful"')]),
+    (  # one finding where a scare quote, a judgement and an idiom overlap
+        'The engineer was "too lazy to test" the change.',
+        [(1, 1, "blame", 'The engineer was "too lazy to test"')],
+    ),
+    # Names the list does not have, found by how a sentence uses them.
+    (
+        "Kenji noticed the lag graph climbing.",
+        [(1, 1, "personal_name", "Kenji")],
+    ),
+    ("Thanks to Mei Ling for staying on the bridge.", [(1, 11, "personal_name", "Mei")]),
+    ("Georgia, the on-call engineer, opened the ticket.", [(1, 1, "personal_name", "Georgia")]),
 ]
 
 # Text a blameless report may well contain: none of it may be flagged.
@@ -97,6 +135,21 @@ FALSE_POSITIVES = [
     "The misrouting was sticky: a user once misrouted tended to stay misrouted.",
     "Thai or Chinese characters appeared in English answers.",
     "**Summary.** Will this recur? Not with exact top-k.",
+    # Neutral uses of "failed", "missed" and "fault".
+    "The on-call engineer failed to reach the host because the VPN was down.",
+    "The engineer failed to connect to the bastion during the network partition.",
+    "Requests missed the cache after the key format changed.",
+    "The patch missed the release train by a day.",
+    "The service is fault-tolerant across three zones; fault injection runs weekly.",
+    "The worker died with a segmentation fault in the image decoder.",
+    "A fault in the power supply took the rack offline.",
+    # Places, months and products named like people.
+    "The Austin office lost VPN connectivity at 06:12.",
+    "Customers in Jordan saw elevated latency.",
+    "Travis CI was still a required check.",
+    "Virginia failed over to Oregon in four minutes.",
+    # A quotation mentioned, not used.
+    'The review asked "what made this make sense at the time" rather than "why did you do that".',
 ]
 
 

@@ -174,7 +174,7 @@ def sep2025_oncall(
         ("2025-09-10T16:45:00", "#incident-quality", "oncall-inference", "Reproduced: approximate top-k on TPU sometimes drops the most probable token (a mixed-precision compiler issue). Moving to exact top-k."),
         ("2025-09-12T00:20:00", "#incident-quality", "oncall-inference", "Exact top-k deployed on TPU."),
         (_at(events["routing_rollout_complete_first_party_vertex"] + 600), "#incident-quality", "release-manager", "Routing fix rollout complete on the first-party API and Vertex."),
-        (_at(events["postmortem_published"]), "#incident-quality", "incident-commander", "Post-mortem published. Closing the incident channel once the Bedrock rollout completes."),
+        (_at(events["postmortem_published"]), "#incident-quality", "incident-commander", "Incident summary published for users; the internal post-mortem follows its review meeting. Closing the incident channel once the Bedrock rollout completes."),
         (_at(events["routing_rollout_complete_bedrock"] + 600), "#incident-quality", "release-manager", "Routing fix rollout complete on Bedrock. Incident closed."),
     ]  # fmt: skip
     return oncall_table(messages)

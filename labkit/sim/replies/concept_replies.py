@@ -109,7 +109,17 @@ def _plan_for(bank: Bank, concepts: Concepts, topic: Topic, reading: Reading) ->
         return None
     if any(_matches(plan, lowered) for plan in topic.plans if plan.correct):
         return None  # a plan's author named a phrase of this prompt as the cue for that plan
+    if _names_the_topic(main, topic):
+        # "we had an incident where a cert expired": naming the topic's own subject says which
+        # topic, not which thing; what an incident is does not answer the question.
+        return None
     return main.howto
+
+
+def _names_the_topic(concept: Concept, topic: Topic) -> bool:
+    """True when the concept's name is made of the topic's own words ("incident" in incidents)."""
+    topic_words = set(tokens(f"{topic.id.replace('_', ' ')} {topic.title}"))
+    return set(tokens(concept.name)) <= topic_words
 
 
 def _compared_pair(

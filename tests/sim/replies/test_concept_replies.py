@@ -146,3 +146,8 @@ def test_every_concept_says_it_is_sometimes_wrongly(project: Replier) -> None:
     assert concepts is not None
     with_wrong = sum(c.is_.has_wrong or c.use.has_wrong for c in concepts.entries)
     assert with_wrong >= 0.9 * len(concepts)
+
+
+def test_naming_the_topic_itself_is_no_question_about_a_concept(project: Replier) -> None:
+    prompt = "we had an incident where a cert expired. how do teams track cert expiry?"
+    assert not reply(project, prompt).plan.startswith("concept-use:")

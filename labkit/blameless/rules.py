@@ -1,0 +1,562 @@
+"""The phrasings that blame people, each with a suggestion for saying it blamelessly.
+
+A sentence blames when it judges a person ("careless", "human error", "X's fault"), makes a person
+the agent of a failure or an omission ("the reviewer failed to run the tests", "she rushed the
+deploy out"), blames by counterfactual ("if the author had just run the canary"), or by sarcasm
+("Great job shipping on a Friday"). The same verbs said of a system are fine ("the health check
+failed to fire"), and so are neutral uses: a person's attempt that failed for a stated reason
+("the engineer failed to reach the host because the VPN was down"), "missed" of a cache, "fault"
+in "fault-tolerant" or "segmentation fault".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from labkit.blameless.findings import Finding
+from labkit.blameless.names import is_person_name
+
+_ROLE_NOUN = (
+    r"(?:engineer|developer|dev|reviewer|author|operator|on-?call(?:er)?|sre|admin(?:istrator)?|"
+    r"intern|manager|lead|person|employee|staff(?:er)?|colleague|teammate|contractor|owner|"
+    r"approver|deployer|human|user|customer|analyst|responder|team|folks|people|guy|guys|"
+    r"committer|maintainer|programmer|coder|tester|qa|ops|devops|dba|architect|someone|"
+    r"commander|liaison|coordinator|member|hire|junior|senior|primary|secondary|shift|"
+    r"oncaller|crew|squad|department|vendor|contractor|consultant|technician|tech|sysadmin|"
+    r"specialist|scientist|researcher|designer|approvers?|on-?call engineer)s?"
+)
+_PRONOUN = (
+    r"\b(?:he|she|I|you|someone|somebody|nobody|no one|whoever|everyone|everybody|anyone|"
+    r"anybody)\b"
+)
+# Teams named by their function, as subjects: "Operations never read the notice", "QA let it by".
+_DEPARTMENT = (
+    r"(?-i:\b(?:Operations|Ops|Engineering|QA|DevOps|SRE|Support|Security|Product|Management|"
+    r"Leadership|IT|Networking|Infra|Infrastructure|Platform|Legal|Finance|Marketing|Sales|"
+    r"ops|qa|devops|dbas?|DBAs?|SREs)\b)"
+)
+# What may follow a role before its verb: "the author of the change", "the engineer who wrote
+# the script", "anyone on the team", "the SRE on duty".
+_QUALIFIER = (
+    r"(?:\s+(?:of|on|from|in|at|for)\s+(?:the\s+|a\s+|our\s+|their\s+)?[\w-]+(?:\s+[\w-]+){0,2}?"
+    r"|\s+who\s+\w+(?:\s+[\w-]+){0,3}?|\s+on duty)?"
+)
+_SUBJECT = (
+    r"(?P<subject>(?P<pronoun>"
+    + _PRONOUN
+    + r")"
+    + _QUALIFIER
+    + r"|(?P<role>\b(?:the|a|an|our|their|his|her|that|this|one|another|each|every|some|your|my)"
+    r"\s+(?:[\w-]+\s+){0,2}?"
+    + _ROLE_NOUN
+    + r"\b)"
+    + _QUALIFIER
+    + r"|(?P<department>"
+    + _DEPARTMENT
+    + r")"
+    r"|(?P<handle>(?<![\w@])@[A-Za-z][\w.-]*)"
+    r"|(?P<capitalised>(?-i:\b[A-Z][a-z]+\b)))"
+)
+_SUBJECT_ONLY = re.compile(_SUBJECT, re.I)
+_BETWEEN = (
+    r"(?:\s+(?:\w+ly|just|also|then|again|still|even|had|has|have|must have|never|simply|and|"
+    r"apparently|clearly|obviously|once again|yet again))*\s+"
+)
+
+WHAT_HOW = (
+    "ask what the person knew at the time and how the system could have shown it "
+    "(e.g. 'the dashboard did not show ...')"
+)
+SYSTEM = (
+    "describe what the system or process did not provide (e.g. 'the deploy checklist had no "
+    "step for ...'), not what a person failed to do"
+)
+JUDGEMENT = (
+    "describe the action and its conditions neutrally (e.g. 'the command ran against "
+    "production because the tool defaulted to it')"
+)
+CULPRIT = (
+    "name the change and how it reached production (e.g. 'change C-42 raised ...'), "
+    "not the person who made it"
+)
+CAUSES = "ask how the system allowed this to happen; a post-mortem looks for causes, not culprits"
+HASTE = (
+    "describe the pressure and the missing safeguard instead (e.g. 'the release went out without "
+    "a canary because the pipeline allowed skipping it under a deadline')"
+)
+COUNTERFACTUAL = (
+    "state what happened and what would have caught it (e.g. 'no check ran the canary before "
+    "the deploy'), not what a person should have done"
+)
+SARCASM = (
+    "state the facts plainly; sarcasm reads as blame and makes people defend instead of explain"
+)
+SCARE_QUOTES = (
+    "say what was done in plain words; quotation marks around a person's action imply they did "
+    "not really do it"
+)
+
+# The verbs of an attempt whose failure is an outcome, not an omission ("failed to connect").
+_ATTEMPTS = (
+    r"(?:connect|reach|log ?in|sign ?in|authenticate|reproduce|access|load|open|start|restart|"
+    r"complete|obtain|acquire|join|download|upload|find|locate|resolve|get|finish|boot|mount|"
+    r"ssh|page|contact)"
+)
+# A clause that gives the reason: the sentence explains conditions, which is the blameless way.
+_REASON = re.compile(r"\b(?:because|since|as the|as a|due to|owing to|when the|while the)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Rule:
+    pattern: re.Pattern[str]
+    suggestion: str
+    person_subject: bool = False  # the match has a `subject` group that must be a person
+    # True when a match is neutral after all (a stated reason, an attempt that failed)
+    exempt: Callable[[re.Match[str], str], bool] | None = None
+
+
+def _rule(
+    regex: str,
+    suggestion: str,
+    person_subject: bool = False,
+    exempt: Callable[[re.Match[str], str], bool] | None = None,
+) -> Rule:
+    return Rule(re.compile(regex, re.I), suggestion, person_subject, exempt)
+
+
+def _after_person(verbs: str) -> str:
+    return _SUBJECT + _BETWEEN + r"(?P<verb>" + verbs + r")\b"
+
+
+def _explained(match: re.Match[str], line: str) -> bool:
+    """A person's failure with its reason in the same sentence ("... because the VPN was down");
+    not when the reason is again the person's doing ("because he had muted the channel")."""
+    rest = re.split(r"(?<=[.!?;])\s", line[match.end() :], maxsplit=1)[0]
+    reason = _REASON.search(rest)
+    if reason is None:
+        return False
+    after = rest[reason.end() :]
+    return not re.match(
+        r"\s*(?:he|she|they|I|you|we)\s+(?:had|was|were|did|didn|never|forgot)\b", after, re.I
+    )
+
+
+def _attempt_or_explained(match: re.Match[str], line: str) -> bool:
+    rest = line[match.end() :]
+    return bool(re.match(r"\s+" + _ATTEMPTS + r"\b", rest, re.I)) or _explained(match, line)
+
+
+def _person_before(match: re.Match[str], line: str) -> bool:
+    """Whether the sentence before the match has a person in it ("the reviewer was at fault",
+    not "the load balancer, not the application, was at fault")."""
+    sentence = re.split(r"(?<=[.!?])\s+", line[: match.start()])[-1]
+    return any(_is_person_subject(m, line) for m in _SUBJECT_ONLY.finditer(sentence))
+
+
+def _seeking(match: re.Match[str], line: str) -> bool:
+    """Talk about the search for a culprit, not blame: "finding someone at fault would not have
+    prevented this"."""
+    return bool(
+        re.search(
+            r"\b(?:find(?:ing)?|assign(?:ing)?|look(?:ing)? for|search(?:ing)? for|not about|"
+            r"instead of|rather than|avoid(?:ing)?)\b[^.!?]{0,30}$",
+            line[: match.start()],
+            re.I,
+        )
+    )
+
+
+def _mentioned(match: re.Match[str], line: str) -> bool:
+    """A term mentioned rather than used: "rather than calling this human error", "human error is
+    a starting point, not a conclusion"."""
+    before = line[max(match.start() - 30, 0) : match.start()]
+    return bool(_MENTION.search(before) or _DEFINED.match(line[match.end() :]))
+
+
+_DEFINED = re.compile(
+    r"[\"”'’]?\s+(?:is|are)\s+(?:a |an |the )?(?:starting point|symptom|label|not (?:a|an|the)|"
+    r"never (?:a|an|the)|where (?:an|the) (?:analysis|investigation)|rarely)\b",
+    re.I,
+)
+
+
+_MENTION = re.compile(
+    r"(?:call(?:ing|ed|s)?\s+(?:it|this|that)|than|not|instead of|beyond|past|stop(?:s|ping)? at|"
+    r"go(?:es|ing)? beyond|the phrase|the term|words like|labels? like)\s+[\"“'‘]?$",
+    re.I,
+)
+
+
+def _not_a_system_fault(match: re.Match[str], line: str) -> bool:
+    """'fault' followed by a hyphen or a word making a compound: "fault-tolerant", "fault
+    injection" are engineering, not blame."""
+    return bool(
+        re.match(
+            r"[-‐](?=\w)|\s+(?:tolerance|tolerant|injection|domain|line|code)s?\b",
+            line[match.end() :],
+            re.I,
+        )
+    )
+
+
+RULES: tuple[Rule, ...] = (
+    _rule(
+        r"\b(?:\w+['’]s|his|her|their|my|your|our)\s+(?:own\s+)?fault\b|\bwhose fault\b"
+        r"|\bnobody['’]s fault but\b"
+        r"|\bfault (?:of|lies|rests|sits|was|is)(?:\s+\w+ly)?(?:\s+with)?\s+(?:the\s+)?(?:[\w-]+\s+)?(?:"
+        + _ROLE_NOUN
+        + r"|[A-Z][a-z]+|him|her|them)\b",
+        CAUSES,
+        exempt=_not_a_system_fault,
+    ),
+    _rule(
+        r"\bat fault\b",
+        CAUSES,
+        exempt=lambda match, line: not _person_before(match, line) or _seeking(match, line),
+    ),
+    _rule(
+        r"\b(?:is|are|was|were|be)\s+to\s+blame\b|\bblam(?:e|ed|es|ing)\s+(?:on|for)\b"
+        r"|\b(?:I|we|they|he|she|you)\s+blame\b|\bthe blame (?:lies|falls|rests)\b",
+        CAUSES,
+    ),
+    _rule(
+        r"\b(?:should|ought to)(?:\s+have|['’]ve)\s+known\b|\bknew better\b|\bshould know better\b"
+        r"|\b(?:any|a|an|one)\s+(?:[\w-]+\s+){0,2}" + _ROLE_NOUN + r"(?:\s+[\w-]+){0,3}?\s+would"
+        r"(?:\s+have|['’]ve)\s+(?:\w+ly\s+)?(?:caught|noticed|spotted|seen|known|checked|prevented|"
+        r"avoided|stopped|flagged|asked|tested|realised|realized|read|questioned)\b"
+        r"|\b(?:only|no)\s+(?:an?\s+)?(?:[\w-]+\s+)?" + _ROLE_NOUN + r"\s+would\b"
+        r"|\b(?:a little|a bit|slightly|some|any|a modicum of|a shred of) more (?:care|attention|"
+        r"diligence|thought|caution|effort)\s+(?:from|by|on the part of)\b",
+        WHAT_HOW,
+    ),
+    _rule(
+        _after_person(
+            r"(?:should|ought to|could|might)(?:\s+(?:easily|simply|just))?(?:\s+have|['’]ve)\s+"
+            r"(?:\w+ly\s+)?(?:caught|noticed|checked|tested|seen|realised|realized|verified|asked|"
+            r"waited|looked|read|spotted|thought|prevented|avoided|stopped|run|ran|rolled|flagged|"
+            r"escalated|reviewed|double-checked|followed|used|paged|called|warned|told)"
+        ),
+        WHAT_HOW,
+        person_subject=True,
+    ),
+    _rule(
+        _after_person(r"failed to|fails to|neglected(?: to)?|neglects to"),
+        SYSTEM,
+        True,
+        exempt=_attempt_or_explained,
+    ),
+    _rule(
+        _after_person(r"forgot(?: to)?|forgets to|forgotten to"),
+        "ask how the process could make the step hard to forget (a checklist, an automated "
+        "check) and describe that gap",
+        True,
+    ),
+    _rule(
+        _after_person(r"ignored|missed|overlooked|disregarded|brushed off|dismissed"),
+        "describe what made the signal easy to miss (volume, noise, routing, what the "
+        "dashboard showed)",
+        True,
+        exempt=_explained,
+    ),
+    _rule(
+        _after_person(
+            r"(?:did(?:n['’]t| not)|does(?:n['’]t| not)|do(?:n['’]t| not)|never)\s+(?:\w+ly\s+)?(?:check|test|verify|read|look|follow|"
+            r"run|review|notice|ask|update|consider|think|wait|escalate|tell|warn|monitor|validate|"
+            r"checked|tested|verified|looked|followed|ran|reviewed|noticed|asked|updated|"
+            r"considered|thought|waited|escalated|told|warned|monitored|validated|bothered|"
+            r"understand|understood|know|knew|grasp|realise|realize|care|cared|open|opened|"
+            r"responded|replied|documented|mentioned|informed)"
+        ),
+        SYSTEM,
+        True,
+        exempt=_explained,
+    ),
+    _rule(
+        _after_person(
+            r"broke|caused|botched|bungled|wrecked|trashed|nuked|blew up|misconfigured|"
+            r"mis-configured|mishandled|misjudged|misread|let (?:the |a |an |it |this |our |their )?(?:[\w-]+ ){0,2}"
+            r"(?:slip|through|expire|lapse|rot|fester)"
+        ),
+        CULPRIT,
+        True,
+    ),
+    _rule(
+        _after_person(
+            r"(?:rushed|hurried|yolo['’]?d|skipped|bypassed|circumvented|ran roughshod over|"
+            r"blindly\s+\w+|carelessly\s+\w+|hastily\s+\w+|lazily\s+\w+|recklessly\s+\w+|"
+            r"sloppily\s+\w+|fat[- ]?fingered|rubber[- ]?stamped|waved through)"
+        ),
+        HASTE,
+        True,
+        exempt=_explained,
+    ),
+    _rule(
+        _after_person(r"made (?:a|an|the)? ?(?:\w+\s+)?(?:mistake|error|blunder|oversight)s?"),
+        "describe the conditions that made the action easy to get wrong and how a check could "
+        "catch it",
+        True,
+    ),
+    _rule(
+        r"\b(?:careless(?:ly|ness)?|negligen(?:t|ce|tly)|sloppy|sloppiness|lazy|laziness|"
+        r"incompeten(?:t|ce)|stupid(?:ity)?|dumb|idiot(?:ic|s)?|reckless(?:ly|ness)?|clueless|"
+        r"inexcusable|amateurish|inattenti(?:ve|on)|irresponsib(?:le|ly|ility)|unprofessional(?:ly)?|"
+        r"incompetently|sloppily|hastily|lazily|blindly|"
+        r"foolish(?:ly|ness)?|thoughtless(?:ly|ness)?|boneheaded|half-?assed|cavalier|"
+        r"complacen(?:t|cy|ce)|lax|laxity|inept(?:itude|ly)?|slapdash|shoddy|shoddily|haphazard(?:ly)?|"
+        r"lackadaisical|arrogan(?:t|ce)|unqualified|hopeless|pathetic|shameful|disgraceful|"
+        r"naive (?:to|of|enough)|ignorant of|sheer (?:stupidity|laziness|incompetence|ignorance))\b",
+        JUDGEMENT,
+    ),
+    _rule(
+        r"\b(?:human|operator|user|pilot|engineer|developer)\s+(?:error|negligence)\b|\bpebkac\b"
+        r"|\blayer[- ]8\b|\brookie (?:mistake|error|move)\b",
+        "'human error' ends the analysis where it should start: describe what made the action "
+        "easy to get wrong and how the system could catch it",
+        exempt=_mentioned,
+    ),
+    _rule(
+        r"\b(?:dropped the ball|mess(?:ed)? up|screw(?:ed)? up|botched|fumbled|blew it|goofed|"
+        r"cut(?:ting)? corners|asleep at the (?:wheel|switch)|fell asleep|jumped the gun|"
+        r"went rogue|cowboy(?:ed|ing)?|winged it|passed the buck|looked the other way|"
+        r"turned a blind eye|took (?:a|the) shortcut|threw it over the wall|"
+        r"couldn['’]t be bothered|could not be bothered|too (?:lazy|busy|impatient|careless|"
+        r"inexperienced|green|junior) to|"
+        r"yolo['’]?d|kick(?:ed|ing)? the can(?: down the road)?|phon(?:ed|ing) it in|"
+        r"shot from the hip|took (?:their|his|her|our|my|your|the) eyes? off the ball|"
+        r"under the bus|half-?cocked|someone else['’]s problem|not my (?:job|problem)|"
+        r"(?:wasn['’]t|was not|isn['’]t|not) up to the (?:job|task)|out of (?:his|her|their) depth|"
+        r"(?:poor|bad|questionable|terrible) judge?ment|lack of (?:care|diligence|competence|"
+        r"judge?ment|discipline|rigou?r|attention to detail)|minimal amount of care|"
+        r"anyone with (?:half a brain|common sense)|wishful thinking|"
+        r"threw (?:[\w-]+\s+){0,3}over the wall|swept (?:[\w-]+\s+){0,4}under the (?:rug|carpet)|"
+        r"play(?:ed|ing|s)? fast and loose|wing(?:ed|ing)\s+(?:it|the\s+[\w-]+)|"
+        r"sat on (?:it|them|the \w+)|slapp(?:ed|ing) together|"
+        r"(?:going|went) through the motions|gloss(?:ed|ing) over|paper(?:ed|ing) over|"
+        r"as if it were optional|half-baked|hand-?waved|by the seat of (?:their|his|her) pants|"
+        r"asleep on the job|on autopilot|head in the sand|could(?:n['’]t| not) care less|"
+        r"(?:did(?:n['’]t| not)|nobody|no one) care[ds]?|in one ear and out the other|"
+        r"(?:not|never)\s+(?:reading|checking|testing|following|looking at|bothering with)\s+the\s+"
+        r"(?:docs|documentation|runbook|manual|instructions|logs|warnings?|checklist))\b",
+        HASTE,
+    ),
+    # "without testing" is blame only when a person went without: "the reviewer approved it
+    # without reading it", not "the model answered without reading the whole context".
+    _rule(
+        r"\bwithout (?:even )?(?:bothering|thinking|looking|checking|testing|reading|asking)\b",
+        HASTE,
+        exempt=lambda match, line: not _person_before(match, line),
+    ),
+    _rule(
+        r"\b(?:did(?:n['’]t| not)|never|could(?:n['’]t| not)(?: be)?|(?:nobody|no one|no-one)"
+        r"(?:\s+(?:on|in|from|at)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?)?)\s+bother(?:ed)?\b",
+        SYSTEM,
+    ),
+    _rule(
+        r"\bwho(?:ever)?\s+(?:broke|caused|pushed|deployed|merged|shipped|approved|introduced)\b"
+        r"|\bwhoever\s+(?:\w+ly\s+)?\w+ed\b",
+        "ask what changed and how it reached production, not who did it",
+    ),
+    _rule(r"\b(?:the culprit|person responsible|responsible party|scapegoat)\b", CULPRIT),
+    _rule(
+        r"\bwhy\s+did(?:n['’]t| not)?\s+(?:you|he|she|they)\b",
+        "ask 'what' and 'how' questions (e.g. 'what did the dashboard show at 14:00?'), which "
+        "invite facts instead of defence",
+    ),
+    _rule(
+        r"\b(?:was(?:n['’]t| not)|were(?:n['’]t| not)|not)\s+paying attention\b"
+        r"|\black of attention\b",
+        "describe what the signal looked like and what competed for attention at the time",
+    ),
+    _rule(
+        _after_person(
+            r"mistyped|misspelled|mis-typed|misclicked|fat[- ]?fingered|typo['’]?d|"
+            r"(?:committed|pushed|pasted|leaked|posted|checked in|hard-?coded)\s+(?:the\s+|their\s+|"
+            r"our\s+|his\s+|her\s+|some\s+)?(?:[\w-]+\s+)?(?:keys?|secrets?|credentials?|passwords?|"
+            r"tokens?)"
+        ),
+        CULPRIT,
+        True,
+    ),
+    _rule(
+        _after_person(r"\w+ed\s+(?:the|a|an)\s+(?:wrong|incorrect)"),
+        CULPRIT,
+        True,
+    ),
+    # A person's action on the wrong target, or against the process, in the same sentence:
+    # "the DBA dropped the orders table instead of the staging copy", "reverted the rules
+    # without approval", "deleted the flag while it was still in use".
+    _rule(
+        _SUBJECT + r"(?:\s+\w+ly)?\s+(?P<verb>dropped|deleted|removed|wiped|truncated|drained|"
+        r"overwrote|ran|pushed|deployed|restarted|killed|rebooted|reverted|disabled|merged|"
+        r"changed|applied|shipped|silenced|muted|turned off|force-pushed)\b[^.!?;]{0,80}?\b(?:instead of|"
+        r"rather than|without (?:any |a |an )?(?:approval|review|asking|checking|testing|telling|"
+        r"ticket|permission|sign-off|signoff|backup|warning|notice)|while (?:it|they|the \w+) "
+        r"(?:was|were) still|by mistake|by accident)\b",
+        CULPRIT,
+        person_subject=True,
+    ),
+    _rule(
+        r"\b(?:caused|broken|introduced|triggered|started|created)\s+by\s+(?:the\s+|a\s+|an\s+|"
+        r"our\s+|their\s+)?(?:[\w-]+\s+){0,2}" + _ROLE_NOUN + r"\b",
+        CULPRIT,
+    ),
+    # The passive of haste or neglect: "was rubber-stamped by two approvers", "was rushed out".
+    _rule(
+        r"\b(?:was|were|got|been|being)\s+(?:\w+ly\s+)?(?:rubber[- ]?stamped|rushed(?: out| through)?|"
+        r"waved through|botched|bungled|mishandled|yolo['’]?d|slapped together)\b"
+        r"|\b(?:was|were|got|been)\s+(?:\w+ly\s+)?(?:ignored|overlooked|neglected|skipped|forgotten|"
+        r"dismissed|brushed off)\s+by\s+(?:the\s+|a\s+|an\s+|our\s+|two\s+|both\s+|several\s+)?"
+        r"(?:[\w-]+\s+){0,2}?" + _ROLE_NOUN + r"\b",
+        HASTE,
+    ),
+    _rule(r"\bshare[sd]?\s+(?:the |some of the |equal )?(?:fault|blame)\b", CAUSES),
+    # A person's doing, then an omission later in the same sentence: "the SRE disabled the alert
+    # and then forgot it existed".
+    _rule(
+        _SUBJECT + r"\s+[^.!?;]{0,80}?\band\s+(?:then\s+)?(?P<verb>forgot|ignored|neglected|"
+        r"failed to|skipped|never\s+\w+|did(?:n['’]t| not)\s+\w+|left\s+\w+\s+\w+\s+to)\b",
+        SYSTEM,
+        person_subject=True,
+        exempt=_explained,
+    ),
+    # Work judged as worthless: "the release team shipped garbage".
+    _rule(
+        _after_person(
+            r"(?:shipped|wrote|pushed|made|delivered|produced|merged|deployed|left us)\s+"
+            r"(?:(?:a|an|the|some|total|complete|absolute|utter)\s+)*(?:garbage|junk|trash|crap|"
+            r"rubbish|mess|spaghetti|nonsense|hack job|disaster)"
+        ),
+        JUDGEMENT,
+        True,
+    ),
+    # Bare praise as a sentence of its own, with nothing said of what went well: a sneer.
+    _rule(
+        r"^\W*(?:great|nice|good|fantastic|stellar|amazing|excellent|awesome|brilliant|super)\s+"
+        r"(?:job|work|going)(?:,?\s+(?:team|everyone|folks|all|guys|people|y['’]all))?\s*[.!]+\s*$",
+        SARCASM,
+    ),
+    # Counterfactual blame: what would not have happened if a person had done otherwise.
+    _rule(
+        r"\bif\s+(?:only\s+)?"
+        + _SUBJECT
+        + r"\s+(?:had|'d)\s+(?:(?:just|only|simply|even|actually|bothered to)\s+)*"
+        r"(?!been\b)[\w-]+",
+        COUNTERFACTUAL,
+        person_subject=True,
+    ),
+    _rule(
+        r"(?:^|[.!?,;]\s+|[-*]\s+|\b(?:avoidable|preventable|avoided|prevented|fine|caught|"
+        r"stopped|different)\s+)(?P<had>had)\s+" + _SUBJECT + r"\s+(?:(?:just|only|simply)\s+)*"
+        r"(?!been\b)[\w-]+(?:ed|en|un|ne|wn|ad|ked)\b",
+        COUNTERFACTUAL,
+        person_subject=True,
+    ),
+    _rule(
+        r"\b(?:a|one|any) (?:simple|single|quick|basic|minimal)\s+[\w-]+(?:\s+[\w-]+){0,4}?\s+(?:by|from)\s+"
+        r"(?:the\s+)?(?:" + _ROLE_NOUN + r")\s+would(?:\s+have|['’]ve)\b"
+        r"|\bwould have been (?:avoided|prevented|caught) if\s+(?:the\s+)?(?:" + _ROLE_NOUN + r"|"
+        r"ops|qa|he|she|you|someone|[A-Z][a-z]+)\b"
+        r"|\ball (?:it took|that was needed|that was required|they had to do|he had to do|"
+        r"she had to do) was\b|\bwould(?:n['’]t| not| never) have happened if\s+(?:the\s+)?"
+        r"(?:" + _ROLE_NOUN + r"|he|she|you|someone|somebody|[A-Z][a-z]+)\b",
+        COUNTERFACTUAL,
+    ),
+    # Sarcasm: praise for a failure, and the markers of a sneer.
+    _rule(
+        r"\b(?:great|nice|good|fantastic|stellar|brilliant|amazing|excellent|wonderful|"
+        r"outstanding|superb|fine|impressive|top-notch)\s+(?:job|work|call|move|thinking|idea|"
+        r"planning|testing|reviewing|review|decision|timing|choice)\b(?=[^.!?]*(?:\b(?:broke|"
+        r"breaking|broken|outage|down|failed|failing|again|friday|without|skipp|forgot|"
+        r"ignor|nobody|no one|prod\b|production|on a)|!|\.\.\.|…))",
+        SARCASM,
+    ),
+    _rule(
+        r"\b(?:apparently|of course|obviously|naturally|clearly|evidently)\s*,?\s+"
+        r"(?:nobody|no one|no-one|someone|somebody|the (?:\w+\s+)?(?:" + _ROLE_NOUN + r"))\b"
+        r"|\bwhat could (?:possibly )?go wrong\b|\bsurprise,? surprise\b"
+        r"|\bwho (?:would|could) have (?:guessed|thought|known)\b|\bthanks for nothing\b"
+        r"|\b(?:genius|brilliant|stroke of genius) (?:move|idea|decision|plan)\b"
+        r"|\bbecause (?:that|testing|reading) (?:always works|is optional|is overrated)\b"
+        r"|\bheroic(?:ally)?\s+(?:ignored|skipped|broke|managed to break|response)\b"
+        r"|\b(?:kudos|thanks|hats off|shout-?out|props)\s+to\s+(?:whoever|some)\b"
+        r"|\bif by \w+ you mean\b|\bwho needs (?:a|an|the)?\s*[\w-]+(?:\s+[\w-]+)?\s+when\b"
+        r"|,\s*right\s*\?|\bshockingly\b|\b(?:was|is) the plan all along\b"
+        r"|\bfinally (?:answered|responded|woke|showed|bothered|noticed|looked|read|acknowledged)\b"
+        r"|\banother (?:flawless|perfect|smooth|great|stellar|seamless) \w+"
+        r"|\b(?:purely|merely|just) decorative\b|\bhow (?:thoughtful|kind|nice|considerate) of\b"
+        r"|\bi['’]m sure\b[^.!?]*\btoo (?:subtle|hard|obscure)\b|\btruly (?:brilliant|inspired|stellar)\b"
+        r"|\b(?:clearly|apparently|obviously|evidently),?\s+(?:reading|testing|checking|reviewing|"
+        r"following|the runbook|the docs|review|staging)\b[^.!?]*\b(?:optional|overrated|beneath)\b"
+        r"|\bthanks,\s+[^,.!?]{1,30},\s+for\b"
+        r"|\bbecause (?:obviously|clearly|of course|naturally|apparently)\b"
+        r"|\b(?:exactly|just) as (?:designed|intended|planned)\b"
+        r"|[;,.]\s*(?:evidently|apparently|clearly|obviously|i guess|guess) not\b|\bsurely (?:someone|somebody|"
+        r"the\s+\w+)\b|\bnice to see\b[^.!?]*\b(?:still|finally|again|once more)\b"
+        r"|\bwould be (?:generous|charitable|kind|an overstatement)\b"
+        r"|\bthanks to (?:our|the|some) (?:brilliant|amazing|stellar|wonderful|genius|fantastic|"
+        r"excellent|tireless|eagle-eyed|diligent)\s+\w+"
+        r"|\bthanks (?:a lot|a bunch|a million)\b|\b(?:ten|\d+|bonus|extra) points to\b"
+        r"|\bwell done to\b|\bwhat a (?:surprise|shock|shocker)\b|\bmasterclass\b"
+        r"|\bnice of\s+(?:the|our|you|him|her|them)\b|\bbravo\b"
+        r"|\bi['’]m sure\b[^.!?]*\b(?:excellent|good|great|very good|perfectly good) reasons?\b"
+        r"|\b(?:great|good|nice|brilliant|smart|excellent) (?:call|move|idea|thinking)\s+\w+ing\b",
+        SARCASM,
+    ),
+    # Scare quotes around what people did or are ("fix", "review", "senior"): the quotation marks
+    # say it was not one. (Quotations introduced as someone's words are masked before this.)
+    _rule(
+        r"(?:\bso-called\s+)?[\"“‘'](?P<scare>(?:[\w'-]+\s+){0,3}?(?:certified|complete|completed|"
+        r"thorough|evaluation|evaluated|tested|later|fine|done|ready|fix|fixes|fixed|review|reviews|"
+        r"reviewed|testing|tested|test|tests|check|checks|checked|investigation|investigated|"
+        r"runbook|tweak|expert|experts|senior|careful|carefully|harmless|quick|plan|process|"
+        r"safeguard|monitoring|documentation|docs|handoff|hand-off|analysis|design|rollout|"
+        r"solution|improvement|cleanup|clean-up|refactor|approval|approved|oversight|help|"
+        r"professional|professionals|thorough|best practices?|safe|safely|validated|verified|"
+        r"qa|engineer|engineers|team|ownership|owner|owned|on-call|procedure|workaround|"
+        r"hotfix|patch|process|diligence|standards|policy)(?:\s+[\w'-]+){0,3}?[.,!?]?)[\"”’']"
+        r"|[\"“][^\"”\n]{3,40}[\"”]\s+(?:deploy|deployment|release|fix|change|attitude|approach|"
+        r"culture|mindset|mentality|moment|review|process|mentality|school of)\b",
+        SCARE_QUOTES,
+    ),
+    _rule(r"\bso-called\b", SCARE_QUOTES),
+    # Scare quotes around a person's action: the reviewer "checked" the diff.
+    _rule(
+        _SUBJECT
+        + _BETWEEN
+        + r"(?:(?:was|were|is|had|has)\s+)?[\"“'‘](?P<quoted>[\w -]{2,30})[\"”'’]",
+        SCARE_QUOTES,
+        person_subject=True,
+    ),
+)
+
+
+def _is_person_subject(match: re.Match[str], line: str) -> bool:
+    """A pronoun, a role, a handle, or a capitalised word that is a given name used as one."""
+    word = match.groupdict().get("capitalised")
+    if word is None:
+        return True
+    return is_person_name(word, line, match.start("capitalised"))
+
+
+def blame_findings(number: int, line: str) -> Iterator[Finding]:
+    """The blaming phrases of a line; where rules overlap ("was "too lazy to test"" is a scare
+    quote, a judgement and an idiom), the one that starts first and reaches furthest."""
+    found: list[tuple[int, int, Rule]] = []
+    for rule in RULES:
+        for match in rule.pattern.finditer(line):
+            if rule.person_subject and not _is_person_subject(match, line):
+                continue
+            if rule.exempt is not None and rule.exempt(match, line):
+                continue
+            start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
+            if match.groupdict().get("had"):
+                start = match.start("had")
+            found.append((start, len(line[start : match.end()].rstrip()), rule))
+    end = -1
+    for start, length, rule in sorted(found, key=lambda item: (item[0], -item[1])):
+        if start < end:
+            continue  # inside a phrase already reported
+        end = start + length
+        yield Finding(number, start + 1, line[start:end], "blame", rule.suggestion)
