@@ -61,4 +61,8 @@ def _rates(paths: list[Path], *, verbose: bool) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # `... --rates -v | head`: the reader has seen enough
+        sys.stderr.close()
+        sys.exit(0)

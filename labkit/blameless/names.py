@@ -56,7 +56,8 @@ PERSON_VERBS = _words(
     opened filed owns owned joined took tried checked investigated confirmed believed knew
     realised realized started stopped acknowledged acked handed shipped introduced caused
     didn't neglected ignored messed dropped wanted agreed suggested mentioned reported rushed
-    skipped approves forgot overlooked"""
+    skipped approves forgot overlooked acks acknowledges joins escalates pages notices confirms
+    posts declares declared hands"""
 )
 # What a month or a place can do too ("May saw a rise", "Virginia failed over").
 _PLACE_VERBS = _words("failed broke caused started stopped made changed should saw owns owned took")
@@ -131,6 +132,7 @@ _THING_AFTER = _words(
     clusters pop edge notebook notebooks script scripts server servers client clients library
     package runtime version kernel job jobs pipeline pipelines build builds plugin plugins
     instance instances node nodes bot bots service services app release street avenue county
+    point points pops
     city state province metro line lines account"""
 )
 # Words before a name that make it a place: "in Jordan", "from the Florence warehouse".
@@ -147,8 +149,9 @@ _JOINED_PLACE = re.compile(
 )
 
 
-def _is_thing(line: str, start: int, end: int) -> bool:
-    """A name used as a place or a product here, whatever its kind."""
+def _is_thing(line: str, start: int, end: int, *, places: bool = True) -> bool:
+    """A name used as a place or a product here, whatever its kind (`places`: a preposition of
+    place before it counts too)."""
     following = next_word(line, end)
     if following in _THING_AFTER or re.match(r"\s+[A-Z]{2,}\b", line[end:]):
         return True  # "the Austin office", "Travis CI"
@@ -156,7 +159,7 @@ def _is_thing(line: str, start: int, end: int) -> bool:
         return True  # "Jarvis, our internal deploy bot, posted ..."
     if _JOINED_PLACE.search(line[:start]):
         return True  # "customers in Georgia and Jordan"
-    return previous_word(line, start) in _PLACE_BEFORE
+    return places and previous_word(line, start) in _PLACE_BEFORE
 
 
 def _acts_as_name(line: str, match: re.Match[str], kind: str, heading: bool) -> bool:
@@ -212,6 +215,10 @@ _UNLISTED = re.compile(
     r"|\b(?:renewed|approved|reviewed|written|authored|merged|deployed|signed off|acknowledged|"
     r"reported|escalated|handled|owned|assigned|raised|filed|opened|noticed|spotted)\s+(?:to\s+)?"
     r"by\s+(?P<agent>" + _CAPITALISED + r")\b"
+    r"|\b(?:summary|update|note|message|report|email|post|comment|words)s?\s+from\s+"
+    r"(?P<sender>" + _CAPITALISED + r")\b"
+    r"|(?P<titled>" + _CAPITALISED + r")\s*\((?:IC|SRE|on-?call|incident commander|lead|"
+    r"commander|tech lead|eng|engineering|manager|EM|PM|DBA)\)"
     r"|(?P<member>"
     + _CAPITALISED
     + r")\s+(?:from|on|in)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?\s+team\b"
@@ -241,7 +248,17 @@ def _unlisted_findings(number: int, line: str) -> Iterator[Finding]:
     for match in _UNLISTED.finditer(line):
         group = next(
             g
-            for g in ("name", "thanked", "owner", "possessor", "agent", "member", "apposed")
+            for g in (
+                "name",
+                "thanked",
+                "owner",
+                "possessor",
+                "agent",
+                "sender",
+                "titled",
+                "member",
+                "apposed",
+            )
             if match.group(g)
         )
         word, start = match.group(group), match.start(group)
@@ -249,7 +266,10 @@ def _unlisted_findings(number: int, line: str) -> Iterator[Finding]:
             continue
         if word in names and group == "name" and not match.group("surname"):
             continue  # a listed name before a verb is judged by its kind (_acts_as_name)
-        if _is_thing(line, start, start + len(word)):
+        # A place preposition before the name is no evidence in the forms that say it is a
+        # person ("summary from Lucía (IC)"); a thing after it still is ("Jarvis, our bot").
+        places_count = group in ("name", "possessor", "agent")
+        if _is_thing(line, start, start + len(word), places=places_count):
             continue
         yield Finding(number, start + 1, word, "personal_name", NAME_SUGGESTION)
 

@@ -50,6 +50,11 @@ _REPORTED = re.compile(
     r"|:\s*)$",
     re.I,
 )
+_REPORTED_EARLIER = re.compile(
+    r"\b(?:wrote|said|posted|reported|commented|complained|asked|replied|messaged|tweeted|"
+    r"typed|stated|noted|claimed|emailed|filed|opened)\b[^\"“‘\n.!?]{0,30}[,:]\s*$",
+    re.I,
+)
 _REPORT_WINDOW = 40  # characters before a quotation in which its introduction is looked for
 _SENTENCE_WINDOW = 200  # ... and in which the author's "I" or "my" is looked for
 
@@ -104,7 +109,10 @@ def _is_reported(text: str, start: int) -> bool:
     before = text[max(start - _REPORT_WINDOW, 0) : start]
     if _AUTHOR.search(sentence):
         return False
-    return bool(_REPORTED.search(before.rstrip(" \t")) or _REPORTED.search(before))
+    if _REPORTED.search(before.rstrip(" \t")) or _REPORTED.search(before):
+        return True
+    # A reporting verb a few words back: 'one user posted on the forum, "..."'.
+    return bool(_REPORTED_EARLIER.search(before))
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")

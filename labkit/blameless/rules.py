@@ -138,14 +138,14 @@ def _explained(match: re.Match[str], line: str) -> bool:
     if reason is None:
         return False
     after = rest[reason.end() :]
-    return not re.match(
-        r"\s*(?:he|she|they|I|you|we)\s+(?:had|was|were|did|didn|never|forgot)\b", after, re.I
-    )
+    # A reason whose subject is a person again ("because they only tested the happy path") is
+    # more of the same blame, not the conditions.
+    return not re.match(r"\s*(?:he|she|they|I|you|we)\b", after, re.I)
 
 
 def _attempt_or_explained(match: re.Match[str], line: str) -> bool:
     rest = line[match.end() :]
-    return bool(re.match(r"\s+" + _ATTEMPTS + r"\b", rest, re.I)) or _explained(match, line)
+    return bool(re.match(r"\s+" + _ATTEMPTS + r"(?![\w-])", rest, re.I)) or _explained(match, line)
 
 
 def _person_before(match: re.Match[str], line: str) -> bool:
@@ -194,7 +194,9 @@ def _not_a_system_fault(match: re.Match[str], line: str) -> bool:
     injection" are engineering, not blame."""
     return bool(
         re.match(
-            r"[-‐](?=\w)|\s+(?:tolerance|tolerant|injection|domain|line|code)s?\b",
+            r"[-‐](?=\w)|\s+(?:tolerance|tolerant|injection|domain|line|code|threshold|handling|"
+            r"handler|detection|state|count|rate|isolation|zone|path|mode|condition|event|log|"
+            r"report|tree|analysis)s?\b",
             line[match.end() :],
             re.I,
         )
@@ -267,7 +269,8 @@ RULES: tuple[Rule, ...] = (
             r"checked|tested|verified|looked|followed|ran|reviewed|noticed|asked|updated|"
             r"considered|thought|waited|escalated|told|warned|monitored|validated|bothered|"
             r"understand|understood|know|knew|grasp|realise|realize|care|cared|open|opened|"
-            r"responded|replied|documented|mentioned|informed)"
+            r"responded|replied|documented|mentioned|informed|catch|caught|spot|spotted|flag|"
+            r"flagged|see|saw)"
         ),
         SYSTEM,
         True,
@@ -332,6 +335,8 @@ RULES: tuple[Rule, ...] = (
         r"anyone with (?:half a brain|common sense)|wishful thinking|"
         r"threw (?:[\w-]+\s+){0,3}over the wall|swept (?:[\w-]+\s+){0,4}under the (?:rug|carpet)|"
         r"play(?:ed|ing|s)? fast and loose|wing(?:ed|ing)\s+(?:it|the\s+[\w-]+)|"
+        r"hop(?:ed|ing) for the best|crossed (?:their |his |her |our )?fingers|phoned in|"
+        r"not (?:competent|qualified|capable|fit) (?:to|for|enough)|"
         r"sat on (?:it|them|the \w+)|slapp(?:ed|ing) together|"
         r"(?:going|went) through the motions|gloss(?:ed|ing) over|paper(?:ed|ing) over|"
         r"as if it were optional|half-baked|hand-?waved|by the seat of (?:their|his|her) pants|"
@@ -402,6 +407,14 @@ RULES: tuple[Rule, ...] = (
         r"our\s+|their\s+)?(?:[\w-]+\s+){0,2}" + _ROLE_NOUN + r"\b",
         CULPRIT,
     ),
+    _rule(
+        _after_person(
+            r"left\s+(?:the\s+|a\s+|an\s+|our\s+|their\s+)?(?:[\w-]+\s+){0,3}?(?:public|open|"
+            r"unlocked|exposed|unpatched|unencrypted|world-readable|unprotected|unmonitored)"
+        ),
+        CULPRIT,
+        True,
+    ),
     # The passive of haste or neglect: "was rubber-stamped by two approvers", "was rushed out".
     _rule(
         r"\b(?:was|were|got|been|being)\s+(?:\w+ly\s+)?(?:rubber[- ]?stamped|rushed(?: out| through)?|"
@@ -455,7 +468,8 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         r"\b(?:a|one|any) (?:simple|single|quick|basic|minimal)\s+[\w-]+(?:\s+[\w-]+){0,4}?\s+(?:by|from)\s+"
-        r"(?:the\s+)?(?:" + _ROLE_NOUN + r")\s+would(?:\s+have|['’]ve)\b"
+        r"(?:the\s+)?(?:" + _ROLE_NOUN + r"|anyone|someone|somebody|anybody)(?:\s+(?:on|in|from)\s+"
+        r"[\w-]+(?:\s+[\w-]+)?)?\s+would(?:\s+have|['’]ve)\b"
         r"|\bwould have been (?:avoided|prevented|caught) if\s+(?:the\s+)?(?:" + _ROLE_NOUN + r"|"
         r"ops|qa|he|she|you|someone|[A-Z][a-z]+)\b"
         r"|\ball (?:it took|that was needed|that was required|they had to do|he had to do|"
@@ -495,6 +509,9 @@ RULES: tuple[Rule, ...] = (
         r"|[;,.]\s*(?:evidently|apparently|clearly|obviously|i guess|guess) not\b|\bsurely (?:someone|somebody|"
         r"the\s+\w+)\b|\bnice to see\b[^.!?]*\b(?:still|finally|again|once more)\b"
         r"|\bwould be (?:generous|charitable|kind|an overstatement)\b"
+        r"|\b(?:truly|so|very|how|rather|most) (?:heroic|generous|thoughtful|kind|nice|brave|"
+        r"considerate|helpful) of\b|\bget around to\b[^.!?]*\beventually\b"
+        r"|\bin the sense that\b"
         r"|\bthanks to (?:our|the|some) (?:brilliant|amazing|stellar|wonderful|genius|fantastic|"
         r"excellent|tireless|eagle-eyed|diligent)\s+\w+"
         r"|\bthanks (?:a lot|a bunch|a million)\b|\b(?:ten|\d+|bonus|extra) points to\b"
@@ -508,7 +525,8 @@ RULES: tuple[Rule, ...] = (
     # say it was not one. (Quotations introduced as someone's words are masked before this.)
     _rule(
         r"(?:\bso-called\s+)?[\"“‘'](?P<scare>(?:[\w'-]+\s+){0,3}?(?:certified|complete|completed|"
-        r"thorough|evaluation|evaluated|tested|later|fine|done|ready|fix|fixes|fixed|review|reviews|"
+        r"thorough|evaluation|evaluated|tested|later|fine|done|ready|followed|read|monitored|"
+        r"supervised|fix|fixes|fixed|review|reviews|"
         r"reviewed|testing|tested|test|tests|check|checks|checked|investigation|investigated|"
         r"runbook|tweak|expert|experts|senior|careful|carefully|harmless|quick|plan|process|"
         r"safeguard|monitoring|documentation|docs|handoff|hand-off|analysis|design|rollout|"
@@ -540,14 +558,28 @@ def _is_person_subject(match: re.Match[str], line: str) -> bool:
     return is_person_name(word, line, match.start("capitalised"))
 
 
+def _matches(rule: Rule, line: str) -> Iterator[re.Match[str]]:
+    """The rule's matches; where its subject is no person ("To quote ... "The DB team ..."),
+    the search goes on from the next word, not from the end of that match."""
+    position = 0
+    while position <= len(line):
+        match = rule.pattern.search(line, position)
+        if match is None:
+            return
+        if rule.person_subject and not _is_person_subject(match, line):
+            following = line.find(" ", match.start() + 1)
+            position = len(line) + 1 if following < 0 else following + 1
+            continue
+        yield match
+        position = max(match.end(), match.start() + 1)
+
+
 def blame_findings(number: int, line: str) -> Iterator[Finding]:
     """The blaming phrases of a line; where rules overlap ("was "too lazy to test"" is a scare
     quote, a judgement and an idiom), the one that starts first and reaches furthest."""
     found: list[tuple[int, int, Rule]] = []
     for rule in RULES:
-        for match in rule.pattern.finditer(line):
-            if rule.person_subject and not _is_person_subject(match, line):
-                continue
+        for match in _matches(rule, line):
             if rule.exempt is not None and rule.exempt(match, line):
                 continue
             start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
