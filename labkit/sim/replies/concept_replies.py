@@ -1,9 +1,11 @@
 """Answers about a concept the prompt names (concepts.py): a definition, a comparison, or how to
 use it.
 
-A concept answers before the topic's plans only where the plans do not answer the question
-closely: the plans were written for the questions they list (`asks`), and when one of them is
-asked almost word for word it is the better answer. Closeness is the asks index's (asks.py).
+A concept answers before the topic's plans only where no plan answers the question: a plan
+whose name, `match` phrases or asks name the concept was written for questions like this one and
+answers first when it is close to the question (closeness from asks.py); so does any plan asked
+all but word for word. Named only in passing, in a question about something else of its topic,
+a concept answers with how it is used; a concept of another topic named in passing does not.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ ABOUT_CLOSE = 0.5
 ABOUT_CLOSE_FOR_USE = 0.3
 OTHER_CLOSE = 0.6
 PASTED_LINES = 3  # a prompt of more lines than this carries something pasted
-# Topics whose replies are not about a concept however one is named: greetings, thanks, a poem.
+# The general topics whose prompts a concept may still answer: a "what is X" the classifier could
+# not place. (Greetings, thanks, a poem are never about a concept, however one is named.)
 _FALLBACK_TOPICS = frozenset({"unclear", "out_of_scope"})
 
 _COMPARE = re.compile(
