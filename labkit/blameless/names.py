@@ -203,7 +203,7 @@ _CAPITALISED = r"(?-i:[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:[-'][A-ZÀ-ÖØ-Þ]?[a-z
 _UNLISTED = re.compile(
     r"(?P<name>" + _CAPITALISED + r")(?P<surname>\s+" + _CAPITALISED + r")?"
     r"(?:\s+and\s+" + _CAPITALISED + r")?(?:\s+\([^)]{0,40}\))?"
-    r"(?:\s+from\s+(?:the\s+)?[\w-]+(?:\s+team)?)?\s+(?:\w+ly\s+)?" + _PEOPLE_ONLY + r"\b"
+    r"(?P<dept>\s+from\s+(?:the\s+)?[\w-]+(?:\s+team)?)?\s+(?:\w+ly\s+)?" + _PEOPLE_ONLY + r"\b"
     r"|\b(?:thanks|thank you|kudos|shout-?out|props|credit|grateful|gratitude)\s+"
     r"(?:to\s+|for\s+)?(?P<thanked>" + _CAPITALISED + r")"
     r"|(?:^|[:|]\s*|[-*]\s+)(?P<owner>" + _CAPITALISED + r")\s+to\s+(?:add|fix|write|update|"
@@ -239,7 +239,80 @@ _NOT_NAMES = _words(
     Errors Latency Backup Backups Build Builds Release Releases Config Primary Secondary Canary
     Customer Nothing Ticket Tickets Notice Everything Manual Automation Paging Escalation
     What Who Why How Which Whoever Team Teams Staff Finally Today Yesterday Tomorrow Mr Ms Mrs
-    Dr Thanks Kudos Credit Props"""
+    Dr Thanks Kudos Credit Props Review Reviews Service Services Bot Bots App Apps Cloud Labs
+    Systems Inc Ltd Corp Group Studio Health Bank University Foundation Project Monitor Pipeline
+    Engine Hub Portal Platform Store Pay Mail Chat Docs Drive Search Maps News Blog"""
+)
+# Organisations and products a report names as the subject of "said", "posted", "confirmed".
+ORGANISATIONS = frozenset(
+    [
+        "Anthropic",
+        "OpenAI",
+        "Google",
+        "Microsoft",
+        "Amazon",
+        "Meta",
+        "Apple",
+        "GitHub",
+        "GitLab",
+        "Cloudflare",
+        "Datadog",
+        "PagerDuty",
+        "Slack",
+        "Vertex",
+        "Bedrock",
+        "Azure",
+        "Nvidia",
+        "Intel",
+        "Oracle",
+        "IBM",
+        "Stripe",
+        "Twilio",
+        "Okta",
+        "Atlassian",
+        "Jira",
+        "Grafana",
+        "Sentry",
+        "Kubernetes",
+        "Docker",
+        "Terraform",
+        "Postgres",
+        "PostgreSQL",
+        "Redis",
+        "Kafka",
+        "Elastic",
+        "Vercel",
+        "Netlify",
+        "Heroku",
+        "Fastly",
+        "Akamai",
+        "Mozilla",
+        "Linux",
+        "Ubuntu",
+        "Debian",
+        "Python",
+        "Node",
+        "Rust",
+        "Java",
+        "Dependabot",
+        "Renovate",
+        "Copilot",
+        "Cursor",
+        "Zendesk",
+        "Jenkins",
+        "Travis",
+        "CircleCI",
+        "Prometheus",
+        "Splunk",
+        "Honeycomb",
+        "Opsgenie",
+        "Statuspage",
+        "Salesforce",
+        "Shopify",
+        "Twitter",
+        "Reddit",
+        "Discord",
+    ]
 )
 
 
@@ -262,9 +335,16 @@ def _unlisted_findings(number: int, line: str) -> Iterator[Finding]:
             if match.group(g)
         )
         word, start = match.group(group), match.start(group)
-        if word in _NOT_NAMES or word in PRODUCTS or word.isupper():
+        if word in _NOT_NAMES or word in PRODUCTS or word in ORGANISATIONS or word.isupper():
             continue
-        if word in names and group == "name" and not match.group("surname"):
+        surname = (match.group("surname") or "").strip()
+        if surname in _NOT_NAMES or surname in ORGANISATIONS:
+            continue  # "Tidewell Review posted": a product, not a first and last name
+        if (
+            word in names
+            and group == "name"
+            and not (match.group("surname") or match.group("dept"))
+        ):
             continue  # a listed name before a verb is judged by its kind (_acts_as_name)
         # A place preposition before the name is no evidence in the forms that say it is a
         # person ("summary from Lucía (IC)"); a thing after it still is ("Jarvis, our bot").

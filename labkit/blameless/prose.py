@@ -115,16 +115,18 @@ def _is_reported(text: str, start: int) -> bool:
     return bool(_REPORTED_EARLIER.search(before))
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
+# Where a sentence ends, and where a table cell does: each cell of a timeline row is a statement.
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\s*(?<!\\)\|\s*")
 MAX_SENTENCE = 400  # characters: a longer run without a full stop is read in pieces this long
 
 
 def sentences(line: str) -> Iterator[tuple[int, str]]:
-    """(offset, text) of each sentence of a line, so that every rule reads one sentence at a
-    time: a reason or a person elsewhere on the line does not count, and a hostile line of
-    100,000 characters without a full stop costs time in proportion to its length."""
+    """(offset, text) of each sentence (or table cell) of a line, so that every rule reads one
+    statement at a time: a reason or a person elsewhere on the line does not count, and a hostile
+    line of 100,000 characters without a full stop costs time in proportion to its length."""
     start = 0
-    for end in [m.start() for m in _SENTENCE_END.finditer(line)] + [len(line)]:
+    bounds = [(m.start(), m.end()) for m in _SENTENCE_END.finditer(line)]
+    for end, after in [*bounds, (len(line), len(line))]:
         while end - start > MAX_SENTENCE:
             cut = line.rfind(" ", start + MAX_SENTENCE // 2, start + MAX_SENTENCE)
             cut = cut if cut > start else start + MAX_SENTENCE
@@ -132,6 +134,4 @@ def sentences(line: str) -> Iterator[tuple[int, str]]:
             start = cut
         if line[start:end].strip():
             yield start, line[start:end]
-        start = end
-        while start < len(line) and line[start].isspace():
-            start += 1
+        start = after
