@@ -134,7 +134,7 @@ def _after_person(verbs: str) -> str:
 def _explained(match: re.Match[str], line: str) -> bool:
     """A person's failure with its reason in the same sentence ("... because the VPN was down");
     not when the reason is again the person's doing ("because he had muted the channel")."""
-    rest = re.split(r"(?<=[.!?;])\s", line[match.end() :], maxsplit=1)[0]
+    rest = line[match.end() :]
     reason = _REASON.search(rest)
     if reason is None:
         return False
@@ -150,10 +150,10 @@ def _attempt_or_explained(match: re.Match[str], line: str) -> bool:
 
 
 def _person_before(match: re.Match[str], line: str) -> bool:
-    """Whether the sentence before the match has a person in it ("the reviewer was at fault",
+    """Whether the words before the match have a person in them ("the reviewer was at fault",
     not "the load balancer, not the application, was at fault")."""
-    sentence = re.split(r"(?<=[.!?])\s+", line[: match.start()])[-1]
-    return any(_is_person_subject(m, line) for m in _SUBJECT_ONLY.finditer(sentence))
+    before = line[: match.start()]
+    return any(_is_person_subject(m, line) for m in _SUBJECT_ONLY.finditer(before))
 
 
 def _seeking(match: re.Match[str], line: str) -> bool:
@@ -594,8 +594,9 @@ def _matches(rule: Rule, line: str) -> Iterator[re.Match[str]]:
 
 
 def blame_findings(number: int, line: str) -> Iterator[Finding]:
-    """The blaming phrases of a line; where rules overlap ("was "too lazy to test"" is a scare
-    quote, a judgement and an idiom), the one that starts first and reaches furthest."""
+    """The blaming phrases of `line`, one sentence or table cell (prose.sentences splits them, so
+    no rule here looks past a full stop); where rules overlap ("was "too lazy to test"" is a
+    scare quote, a judgement and an idiom), the one that starts first and reaches furthest."""
     found: list[tuple[int, int, Rule]] = []
     for rule in RULES:
         for match in _matches(rule, line):

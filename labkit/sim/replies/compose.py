@@ -493,9 +493,9 @@ def compose_text(
         asked = _asked_in_context(bank, topic, reading)
         if topic.writes_code:
             return code_answers.write(topic, reading, writer, chooser, asked, word_limit=limit)
-        scoped = _scoped(bank, topic, reading, asked)
-        if scoped is not None:
-            terms, general = scoped
+        terms = _scoped(bank, topic, reading, asked)
+        if terms is not None and topic.general_plan is not None:
+            general = topic.general_plan
             writer.fills["terms"] = terms
             say_one(bank.framing("scope", "unknown"), "scope/unknown", writer, chooser)
             say_steps(
@@ -563,11 +563,9 @@ def _say_plan(
     return plan.name
 
 
-def _scoped(
-    bank: Bank, topic: Topic, reading: Reading, asked: Mapping[str, float]
-) -> tuple[str, Plan] | None:
-    """(the prompt's unknown words, the topic's general plan) for a question about things the
-    bank does not know, else None.
+def _scoped(bank: Bank, topic: Topic, reading: Reading, asked: Mapping[str, float]) -> str | None:
+    """The prompt's unknown words, as said before the topic's general plan, for a question about
+    things the bank does not know; None for any other question.
 
     Outside readers judged most off-topic replies to be confident answers to another question:
     "exit code 137" got the plan about "connection refused", the closest the bank had. A real
@@ -592,9 +590,8 @@ def _scoped(
     ]
     terms = list(dict.fromkeys(named))[:SCOPE_TERMS]
     if not terms:
-        return SCOPE_UNNAMED, topic.general_plan
-    shown = ", ".join(terms[:-1]) + (" and " if len(terms) > 1 else "") + terms[-1]
-    return shown, topic.general_plan
+        return SCOPE_UNNAMED
+    return ", ".join(terms[:-1]) + (" and " if len(terms) > 1 else "") + terms[-1]
 
 
 def _looks_like_a_name(word: str, start: int, text: str) -> bool:

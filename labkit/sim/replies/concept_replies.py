@@ -82,7 +82,8 @@ def _eligible(topic: Topic, text: str) -> bool:
 
 
 def _plan_for(bank: Bank, concepts: Concepts, topic: Topic, reading: Reading) -> Plan | None:
-    mentions = concepts.mentions(reading.text)
+    words = tokens(reading.text)
+    mentions = concepts.mentions_in(words)
     if not mentions:
         return None
     lowered = reading.text.lower()
@@ -94,7 +95,6 @@ def _plan_for(bank: Bank, concepts: Concepts, topic: Topic, reading: Reading) ->
             default=0.0,
         )
 
-    words = tokens(reading.text)
     pair = _compared_pair(mentions, words, lowered)
     if pair is not None:
         return None if closest_about(*pair) >= ABOUT_CLOSE else pair[0].comparison(pair[1])
@@ -102,7 +102,7 @@ def _plan_for(bank: Bank, concepts: Concepts, topic: Topic, reading: Reading) ->
     versus = _beside_vs(mentions, words)
     main = versus or _main(mentions, topic)
     about = closest_about(main)
-    if versus or _defines(lowered) or _bare(mentions, reading.text):
+    if versus or _defines(lowered) or _bare(mentions, words):
         return None if about >= ABOUT_CLOSE else main.definition
     if topic.writes_code or main.topic != topic.id:
         # Asked for code: the code answer uses the concept. A concept of another topic named in
@@ -181,9 +181,8 @@ def _main(mentions: list[Mention], topic: Topic) -> Concept:
     return mentions[0].concept
 
 
-def _bare(mentions: list[Mention], text: str) -> bool:
+def _bare(mentions: list[Mention], words: tuple[str, ...]) -> bool:
     """True when the prompt is little more than the names ("pytest fixtures?", "mock vs stub")."""
-    words = tokens(text)
     named = sum(m.length for m in mentions)
     rest = [w for w in words if w not in _FILLER]
     return len(rest) - named <= 1 and named > 0

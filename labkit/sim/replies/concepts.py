@@ -153,7 +153,10 @@ class Concepts:
     def mentions(self, text: str) -> list[Mention]:
         """The concepts the text names, in order, each once; at each place the longest name
         wins ("pytest fixture" over "fixture"), and names do not overlap."""
-        words = tokens(text)
+        return self.mentions_in(tokens(text))
+
+    def mentions_in(self, words: Sequence[str]) -> list[Mention]:
+        """mentions() of a text already split by tokens()."""
         found: list[Mention] = []
         seen: set[str] = set()
         position = 0

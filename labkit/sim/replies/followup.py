@@ -20,7 +20,7 @@ import dataclasses
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from labkit.sim.replies.bank import Alternative, Bank, Plan, Step, Topic
@@ -90,20 +90,26 @@ def plan_of(bank: Bank, topic: Topic, text: str) -> tuple[Topic, Plan] | None:
     lowered = _normalised(text)
     best: tuple[int, Topic, Plan] | None = None
     for candidate in (topic, *(t for t in bank.topics.values() if t is not topic)):
-        for plan in candidate.plans:
-            hits = sum(_step_said(step, lowered) for step in plan.steps)
-            if hits and (best is None or hits > best[0]):
-                best = (hits, candidate, plan)
+        best = _most_said(((candidate, plan) for plan in candidate.plans), lowered, best)
         if best is not None and best[1] is topic:
             break  # the conversation's own topic answered: no need to look further
     if best is None and bank.concepts:
         # An answer about a concept (concepts.py): its definition's steps hold every sentence
         # the concept's answers say, so "tell me more" gets the parts it left out.
-        for concept in bank.concepts.entries:
-            hits = sum(_step_said(step, lowered) for step in concept.definition.steps)
-            if hits and (best is None or hits > best[0]):
-                best = (hits, bank.topics[concept.topic], concept.definition)
+        definitions = ((bank.topics[c.topic], c.definition) for c in bank.concepts.entries)
+        best = _most_said(definitions, lowered, best)
     return None if best is None else (best[1], best[2])
+
+
+def _most_said(
+    candidates: Iterable[tuple[Topic, Plan]], lowered: str, best: tuple[int, Topic, Plan] | None
+) -> tuple[int, Topic, Plan] | None:
+    """`best` replaced by the first candidate whose steps the text says more of."""
+    for candidate, plan in candidates:
+        hits = sum(_step_said(step, lowered) for step in plan.steps)
+        if hits and (best is None or hits > best[0]):
+            best = (hits, candidate, plan)
+    return best
 
 
 def _step_said(step: Step, lowered: str) -> bool:

@@ -20,8 +20,7 @@ import numpy as np
 from labkit.sim.catalog import EFFORTS, MODELS
 from labkit.sim.engine import skill_of
 from labkit.sim.replies import Reading, Replier, Setting, ends_a_sentence, errors, rewrite
-from labkit.sim.replies.bank import BankError, default_bank_path, load_bank, load_topic
-from labkit.sim.replies.concepts import CONCEPTS_DIR, load_concepts
+from labkit.sim.replies.bank import BankError, default_bank_path, load_bank
 from labkit.sim.replies.words import CODE_FENCE
 from labkit.sim.sampling import SamplingParams
 
@@ -169,15 +168,14 @@ def reply_problems(text: str, stop_reason: str) -> list[str]:
 
 def check_concepts() -> int:
     """Validate the concept files (concepts.py) and count the entries of each."""
-    folder = default_bank_path()
-    topic_ids = frozenset(
-        load_topic(path).id for path in sorted((folder / "topics").glob("*.toml"))
-    )
     try:
-        concepts = load_concepts(folder / CONCEPTS_DIR, topic_ids)
+        concepts = load_bank().concepts
     except BankError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    if not concepts:
+        print("0 concepts (no concepts/ folder in the bank)")
+        return 0
     per_file = Counter(concept.path.name for concept in concepts.entries)
     for name, count in sorted(per_file.items()):
         print(f"{name}: {count} concepts")
@@ -373,17 +371,14 @@ def concepts_table(bank: Any) -> str:
 def concept_share(replier: Replier, prompts: list[Prompt]) -> float:
     """Share of single-message domain prompts answered from a concept (seed 0, medium effort)."""
     setting = setting_for("sim-sonnet-4-6", "medium")
-    chosen = [p for p in prompts if len(p.messages) == 1 and p.intent in _domain_ids(replier)]
+    domain = {t.id for t in replier.bank.topics.values() if t.kind == "domain"}
+    chosen = [p for p in prompts if len(p.messages) == 1 and p.intent in domain]
     answered = 0
     for prompt in chosen:
         reading = replier.read(prompt.messages)
         plan = replier.reply(reading, setting, np.random.default_rng(0)).plan
         answered += plan.startswith("concept")
     return answered / max(len(chosen), 1)
-
-
-def _domain_ids(replier: Replier) -> frozenset[str]:
-    return frozenset(t.id for t in replier.bank.topics.values() if t.kind == "domain")
 
 
 def card_figures() -> str:
