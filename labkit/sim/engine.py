@@ -149,8 +149,9 @@ class Simulator:
     ) -> Conditions:
         when = parse_time(headers["labkit-time"]) if headers.get("labkit-time") else None
         model = request.model.id
-        active = [f for f in self.faults if f.active(when, model)]
-        rates = {f.kind: max(g.rate for g in active if g.kind == f.kind) for f in active}
+        # The simulator is the first-party API: faults bound to other platforms do not reach it.
+        active = [f for f in self.faults if f.active(when, model, platform="api")]
+        rates = {f.kind: max(g.rate_at(when) for g in active if g.kind == f.kind) for f in active}
         for kind, status in (("rate_limit", 429), ("overloaded", 529)):
             if kind in rates and rng.random() < rates[kind]:
                 message = "Rate limited. Please try again later." if status == 429 else "Overloaded"

@@ -44,6 +44,12 @@ class Fault:
     # model hardware and passes no pool, so for it a pool-bound fault applies to every request;
     # the incident data generator (datasets/incidents) passes each request's pool.
     pools: tuple[str, ...] = field(default_factory=tuple)
+    # Platforms (api, bedrock, vertex) the fault lives on; empty means every platform. The
+    # simulator serves the first-party API, so it asks as platform "api".
+    platforms: tuple[str, ...] = field(default_factory=tuple)
+    # A fix that rolls out gradually: the rate falls linearly from `rate` at `start` to 0 at
+    # `end` (a rollout that reaches a growing share of hosts); needs both times.
+    tapers: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
@@ -51,17 +57,34 @@ class Fault:
             raise FaultSpecError(f"unknown fault kind {self.kind!r}; known kinds: {known}")
         if not 0.0 <= self.rate <= 1.0:
             raise FaultSpecError(f"fault {self.kind}: rate must be in [0, 1], got {self.rate}")
+        if self.tapers and (self.start is None or self.end is None or self.end <= self.start):
+            raise FaultSpecError(f"fault {self.kind}: a tapering fault needs start < end")
 
-    def active(self, when: datetime | None, model: str, pool: str | None = None) -> bool:
+    def active(
+        self,
+        when: datetime | None,
+        model: str,
+        pool: str | None = None,
+        platform: str | None = None,
+    ) -> bool:
         if self.models and model not in self.models:
             return False
         if self.pools and pool is not None and pool not in self.pools:
+            return False
+        if self.platforms and platform is not None and platform not in self.platforms:
             return False
         if when is None:
             return True
         if self.start is not None and when < self.start:
             return False
         return not (self.end is not None and when >= self.end)
+
+    def rate_at(self, when: datetime | None) -> float:
+        """The rate at a time (for a tapering fault, the share not yet reached by the fix)."""
+        if not self.tapers or when is None or self.start is None or self.end is None:
+            return self.rate
+        left = (self.end - when) / (self.end - self.start)
+        return self.rate * min(1.0, max(0.0, left))
 
 
 def parse_time(text: str) -> datetime:
@@ -74,7 +97,8 @@ def parse_time(text: str) -> datetime:
 
 
 def parse_fault(spec: str) -> Fault:
-    """`kind[:rate=R,start=ISO,end=ISO,models=a|b,pools=p|q]`, e.g. `approx_topk:rate=0.05`."""
+    """`kind[:rate=R,start=ISO,end=ISO,models=a|b,pools=p|q,platforms=x|y,tapers=true]`, e.g.
+    `approx_topk:rate=0.05`."""
     kind, _, rest = spec.strip().partition(":")
     options: dict[str, str] = {}
     for part in filter(None, (p.strip() for p in rest.split(","))):
@@ -82,7 +106,7 @@ def parse_fault(spec: str) -> Fault:
         if not sep:
             raise FaultSpecError(f"fault {spec!r}: expected key=value, got {part!r}")
         options[key.strip()] = value.strip()
-    unknown = set(options) - {"rate", "start", "end", "models", "pools"}
+    unknown = set(options) - {"rate", "start", "end", "models", "pools", "platforms", "tapers"}
     if unknown:
         raise FaultSpecError(f"fault {spec!r}: unknown option(s) {', '.join(sorted(unknown))}")
     try:
@@ -96,7 +120,17 @@ def parse_fault(spec: str) -> Fault:
         end=parse_time(options["end"]) if "end" in options else None,
         models=tuple(m for m in options.get("models", "").split("|") if m),
         pools=tuple(p for p in options.get("pools", "").split("|") if p),
+        platforms=tuple(p for p in options.get("platforms", "").split("|") if p),
+        tapers=_flag(spec, options.get("tapers", "false")),
     )
+
+
+def _flag(spec: str, text: str) -> bool:
+    if text.lower() in {"1", "true", "yes"}:
+        return True
+    if text.lower() in {"0", "false", "no"}:
+        return False
+    raise FaultSpecError(f"fault {spec!r}: tapers must be true or false, got {text!r}")
 
 
 def as_faults(items: Iterable[Fault | str] | str | None) -> tuple[Fault, ...]:
@@ -117,10 +151,20 @@ def unit_hash(*parts: object) -> float:
 
 
 def misrouted(
-    faults: Sequence[Fault], seed: int, user: str, when: datetime | None, model: str
+    faults: Sequence[Fault],
+    seed: int,
+    user: str,
+    when: datetime | None,
+    model: str,
+    platform: str = "api",
 ) -> bool:
-    """Sticky: a user's position u is fixed, so raising the rate only ever adds users."""
-    rates = [f.rate for f in faults if f.kind == "misrouting" and f.active(when, model)]
+    """Sticky: a user's position u is fixed, so raising the rate only ever adds users (and a
+    tapering fix frees the users with the highest positions first)."""
+    rates = [
+        f.rate_at(when)
+        for f in faults
+        if f.kind == "misrouting" and f.active(when, model, platform=platform)
+    ]
     return bool(rates) and unit_hash("route", seed, user) < max(rates)
 
 
@@ -134,6 +178,12 @@ def _d(text: str) -> datetime:
 SEP2025 = (
     Fault("misrouting", 0.008, _d("2025-08-05"), _d("2025-08-29"), ("sim-sonnet-4-6",)),
     Fault("misrouting", 0.16, _d("2025-08-29"), _d("2025-09-04"), ("sim-sonnet-4-6",)),
+    # The routing fix deployed on 4 Sep rolled out host by host: complete on the first-party API
+    # and Vertex on 16 Sep, on Bedrock on 18 Sep (the post-mortem's dates; times fictional).
+    Fault("misrouting", 0.16, _d("2025-09-04"), _d("2025-09-16T17:00:00"), ("sim-sonnet-4-6",),
+          platforms=("api", "vertex"), tapers=True),
+    Fault("misrouting", 0.16, _d("2025-09-04"), _d("2025-09-18T17:00:00"), ("sim-sonnet-4-6",),
+          platforms=("bedrock",), tapers=True),
     Fault("output_corruption", 0.02, _d("2025-08-25"), _d("2025-09-02"), pools=("tpu",)),
     Fault("approx_topk", 0.03, _d("2025-08-25"), _d("2025-09-12"), ("sim-haiku-4-5",), ("tpu",)),
 )

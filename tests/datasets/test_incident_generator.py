@@ -7,6 +7,7 @@ fixed, so this documents the tolerance and never flakes.
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import os
 import re
@@ -99,13 +100,17 @@ def test_vectorised_fault_windows_agree_with_fault_active(gen):
         seconds = rng.integers(lo, hi, 3000)
         models = rng.choice([SONNET, HAIKU, OPUS], 3000)
         pools = rng.choice(["gpu", "tpu", "trainium", "long-context"], 3000)
+        platforms = rng.choice(["api", "bedrock", "vertex"], 3000)
         for fault in faults:
-            mask = common.active_mask(fault, seconds, models, pools)
+            mask = common.active_mask(fault, seconds, models, pools, platforms)
+            moments = [datetime.fromtimestamp(int(t), UTC) for t in seconds]
             expected = [
-                fault.active(datetime.fromtimestamp(int(t), UTC), str(m), str(p))
-                for t, m, p in zip(seconds, models, pools, strict=True)
+                fault.active(when, str(m), str(p), str(q))
+                for when, m, p, q in zip(moments, models, pools, platforms, strict=True)
             ]
             assert mask.tolist() == expected, fault
+            rates = common.rate_at(fault, seconds)
+            assert np.allclose(rates, [fault.rate_at(when) for when in moments]), fault
 
 
 def test_pool_bound_faults_leave_the_simulator_unchanged():
@@ -120,21 +125,42 @@ def test_misrouting_is_the_simulators_decision_for_every_request(sep):
     sim, rows = sep
     faults = SCENARIOS["sep2025"]
     sonnet = rows[rows["model"] == SONNET]
-    decided = [
-        misrouted(faults, sim.seed, user, when.to_pydatetime(), SONNET)
-        for user, when in zip(sonnet["user"], sonnet["when"], strict=True)
-    ]
-    assert decided == (sonnet["pool"] == "long-context").tolist()
+    decided = np.array(
+        [
+            misrouted(faults, sim.seed, user, when.to_pydatetime(), SONNET, platform)
+            for user, when, platform in zip(
+                sonnet["user"], sonnet["when"], sonnet["platform"], strict=True
+            )
+        ]
+    )
+    # A request above the standard window is served by the long-context pool on purpose.
+    needs_long = (sonnet["input_tokens"] > 200_000).to_numpy()
+    assert sonnet["affected_misrouting"].tolist() == (decided & ~needs_long).tolist()
+    assert (sonnet["pool"] == "long-context").tolist() == (decided | needs_long).tolist()
     assert not (rows[rows["model"] != SONNET]["pool"] == "long-context").any()
+
+
+def test_the_long_context_pool_also_serves_requests_that_need_it(sep):
+    _, rows = sep
+    pool = rows[rows["pool"] == "long-context"]
+    legitimate = pool[~pool["affected_misrouting"]]
+    assert len(legitimate) > 300 and (legitimate["input_tokens"] > 200_000).all()
+    assert legitimate["when"].min() >= ts("2025-08-12T16:00")
+    assert (pool.loc[pool["affected_misrouting"], "input_tokens"] <= 200_000).all()
 
 
 def test_the_simulator_sends_the_same_users_to_the_long_context_pool(sep):
     sim, rows = sep
     app = SimApp(Simulator(seed=sim.seed, faults="sep2025"))
-    worst = rows[(rows["model"] == SONNET) & (rows["when"] >= ts("2025-08-29"))]
-    worst = worst[worst["when"] < ts("2025-09-04")]
-    sample = pd.concat([worst[worst["affected_misrouting"]].head(8), worst.head(8)])
-    for row in sample.itertuples():
+    # The simulator serves the first-party API: compare its rows, in the worst week and during
+    # the rollout of the fix.
+    first_party = rows[(rows["model"] == SONNET) & (rows["platform"] == "api")]
+    first_party = first_party[first_party["input_tokens"] <= 200_000]
+    samples = []
+    for lo, hi in (("2025-08-29", "2025-09-04"), ("2025-09-08", "2025-09-14")):
+        part = first_party[(first_party["when"] >= ts(lo)) & (first_party["when"] < ts(hi))]
+        samples += [part[part["affected_misrouting"]].head(6), part.head(6)]
+    for row in pd.concat(samples).itertuples():
         body = {
             "model": SONNET,
             "max_tokens": 1,
@@ -150,10 +176,33 @@ def test_the_simulator_sends_the_same_users_to_the_long_context_pool(sep):
         assert (response.headers["labkit-pool"] == "long-context") == row.affected_misrouting
 
 
+def test_the_routing_fix_rolls_out_per_platform_as_the_change_log_says(sep):
+    sim, rows = sep
+    changes = sim.tables["changes"]
+    done = {
+        platform: pd.Timestamp(int(changes.loc[changes["description"].str.contains(text), "time"].iloc[0]), unit="s", tz="UTC")
+        for platform, text in (("api", "complete on the first-party"), ("bedrock", "complete on Bedrock"))
+    }  # fmt: skip
+    assert done["api"].date().isoformat() == "2025-09-16"
+    assert done["bedrock"].date().isoformat() == "2025-09-18"
+    hit = rows[rows["affected_misrouting"]]
+    for platform, end in (("api", done["api"]), ("vertex", done["api"]), ("bedrock", done["bedrock"])):
+        last = hit.loc[hit["platform"] == platform, "when"].max()
+        assert ts("2025-09-10") < last < end, (platform, last)
+    # during the rollout the misrouted share falls: each later week has fewer misrouted requests
+    sonnet = rows[rows["model"] == SONNET]
+    weeks = [(ts("2025-09-04") + pd.Timedelta(days=4 * i)) for i in range(4)]
+    shares = [
+        sonnet.loc[(sonnet["when"] >= a) & (sonnet["when"] < b), "affected_misrouting"].mean()
+        for a, b in itertools.pairwise(weeks)
+    ]
+    assert shares == sorted(shares, reverse=True) and shares[-1] < shares[0] / 3
+
+
 # -- the sep2025 scenario as designed -------------------------------------------------------------
 def test_routing_is_sticky_and_the_balancer_change_only_adds_users(sep):
     _, rows = sep
-    sonnet = rows[rows["model"] == SONNET]
+    sonnet = rows[(rows["model"] == SONNET) & (rows["input_tokens"] <= 200_000)]
     first = sonnet[(sonnet["when"] >= ts("2025-08-05")) & (sonnet["when"] < ts("2025-08-29"))]
     worse = sonnet[(sonnet["when"] >= ts("2025-08-29")) & (sonnet["when"] < ts("2025-09-04"))]
     for phase in (first, worse):  # within a phase a user is always or never misrouted
@@ -306,7 +355,8 @@ def test_shipped_files_hold_only_the_contract_columns():
 
 # Capitalised words the texts may use; anything else must be looked at (a personal name?).
 ALLOWED_CAPITALS = frozenset([
-    "API", "Added", "All", "An", "Apr", "Asking", "Aug", "Bedrock", "Cache", "Cannot", "Chinese",
+    "API", "Added", "All", "Feedback", "Jul", "Host", "Long", "Lots", "Scheduler", "Sign", "Suspect",
+    "Thumbs", "Timeouts", "An", "Apr", "Asking", "Aug", "Bedrock", "Cache", "Cannot", "Chinese",
     "Closing", "Complaint", "Could", "Daily", "Dashboards", "Declaring", "Default", "Different",
     "EU", "English", "Exact", "Expected", "February", "Fix", "Found", "HTTP", "Incident", "July",
     "Keeping", "Latency", "Length", "Let", "Looking", "Looks", "Mar", "Median", "Most", "Moving",

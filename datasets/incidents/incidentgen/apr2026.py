@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from incidentgen import common as c
-from incidentgen import narrative, truth
+from incidentgen import narrative, production, truth
 from incidentgen.phrases import APR2026_FEEDBACK
 from labkit.sim.catalog import EFFORT_SKILL, MODELS, THINKING_SKILL
 from labkit.sim.engine import BREVITY_SKILL_PENALTY
@@ -50,6 +50,23 @@ PUBLIC_ISSUE = c.epoch("2026-04-02T16:00:00")  # the date reported for the user-
 ALL_FIXES = c.epoch("2026-04-20T06:00:00")  # 2.1.116; the post's date, the time fictional
 UPDATE_PUBLISHED = c.epoch("2026-04-23T15:00:00")
 USAGE_RESET = c.epoch("2026-04-23T16:00:00")
+# Production-like noise and background (production.py); sizes invented, as in sep2025.
+NOISE = production.Noise(
+    day_sd=0.10, platform_day_sd=0.08, user_sd=0.5, weekend_shift=-0.10, feedback_day_sd=0.3
+)
+HOLIDAYS = (
+    production.Holiday("2026-02-16", "americas", 0.7, "Presidents' Day (US)"),
+    production.Holiday("2026-04-03", "emea", 0.45, "Good Friday"),
+    production.Holiday("2026-04-06", "emea", 0.5, "Easter Monday"),
+)
+SURGES = (
+    production.Surge("2026-02-24T15:00:00", 36, 1.0, -0.15, "a conference demo of the agent"),
+)  # fmt: skip
+NEWCOMERS = 400
+OUTAGES = (
+    production.Outage("2026-03-18T13:00:00", "2026-03-18T17:30:00", "api", "gpu", -1.4, 2.0),
+)  # fmt: skip
+FEEDBACK_CHANGES = (production.FeedbackChange("2026-03-17T10:00:00", 1.5),)
 REGRESSIONS = (
     truth.RegressionSpec("low_default_effort", "product-layer", {}, "turns of sessions that keep the default effort (the effort column shows medium instead of high)", ("low_effort",)),
     truth.RegressionSpec("thinking_dropped", "product-layer", {}, "turns after an idle resume (idle_before_min > 60) in the same session, once the change is live", ("thinking_dropped",)),
@@ -91,8 +108,24 @@ def build() -> c.Simulation:
     users.attrs["adopter"] = np.where(rng.random(USERS) < 0.5, "yes", "no")
 
     # -- sessions ---------------------------------------------------------------------------
-    started, regions = c.arrivals(rng, START, END, EXPECTED_SESSIONS, growth=0.3)
-    who = users.draw(rng, regions)
+    started, regions, newcomer = c.arrivals(
+        rng,
+        START,
+        END,
+        EXPECTED_SESSIONS,
+        growth=0.3,
+        region_factor=lambda hours, region: production.holiday_factor(hours, region, HOLIDAYS),
+        surge_share=lambda hours: production.surge_factor(hours, SURGES),
+    )
+    newcomers = c.make_users(rng, f"{SCENARIO}-newcomer", NEWCOMERS, spread=0.8)
+    newcomers.attrs["platform"] = np.full(NEWCOMERS, "api")
+    newcomers.attrs["model"] = c.pick(rng, PRIMARY_MODEL, NEWCOMERS)
+    newcomers.attrs["effort"] = np.full(NEWCOMERS, "default")
+    newcomers.attrs["adopter"] = np.where(rng.random(NEWCOMERS) < 0.5, "yes", "no")
+    who = np.empty(len(started), dtype=np.int64)
+    who[~newcomer] = users.draw(rng, regions[~newcomer])
+    who[newcomer] = USERS + newcomers.draw(rng, regions[newcomer])
+    users = c.merge_users(users, newcomers)
     sessions = len(started)
     session_ids = c.random_ids(rng, "ses_", sessions, 12)
     adoption = np.clip((started - launch) / (3 * c.DAY), 0.0, 1.0) * 0.8
@@ -177,8 +210,21 @@ def build() -> c.Simulation:
     cache_read = np.where(cache_miss, 0, context)
     input_tokens = new_tokens + np.where(cache_miss, context, 0)
     repeated = rng.random(n) < (0.04 + 0.02 * np.isin(effort, ("low", "medium")) + 0.22 * dropped)
+    pool = c.hardware_pools(rng, platform)
     service = first_token + input_tokens / 80_000 + (output_tokens + thinking_tokens) / speed
-    latency = c.heavy_tailed_latency(rng, service)
+    outage_shift, outage_slow = production.outage_effects(OUTAGES, seconds, platform, pool)
+    latency = c.heavy_tailed_latency(rng, service * outage_slow)
+    background = production.quality_shift(
+        rng,
+        NOISE,
+        seconds=seconds,
+        start=START,
+        end=END,
+        platform=platform,
+        user_index=who[session],
+        users=USERS + NEWCOMERS,
+    )
+    background += outage_shift + newcomer[session] * SURGES[0].quality_shift
     skill = np.array(
         [MODELS[str(m)].skill + EFFORT_SKILL[str(e)] for m, e in zip(model, effort, strict=True)]
     )
@@ -186,6 +232,7 @@ def build() -> c.Simulation:
         skill
         + THINKING_SKILL
         + QUALITY_OFFSET
+        + background
         - FORGET_PENALTY * dropped
         - BREVITY_SKILL_PENALTY * brevity
         - 0.4 * repeated
@@ -200,7 +247,7 @@ def build() -> c.Simulation:
             "user": user,
             "model": model,
             "platform": platform,
-            "pool": c.hardware_pools(rng, platform),
+            "pool": pool,
             "effort": effort,
             "input_tokens": input_tokens,
             "output_tokens": output_tokens.astype(np.int64),
@@ -233,7 +280,8 @@ def build() -> c.Simulation:
     seconds = seconds[keep][order]
     feedback = _feedback(rng, requests, seconds, hidden)
     feedback_rows = feedback.pop("_row").to_numpy()
-    evals = _evals(rng, faults)
+    # The evals draw from a stream of their own, so tuning the traffic does not move them.
+    evals = _evals(np.random.default_rng([SEED, 1]), faults)
     events = _events(faults, launch)
     changes = narrative.apr2026_changes(rng, events, START, END)
     oncall = narrative.apr2026_oncall(requests, seconds, feedback, evals, events)
@@ -278,7 +326,16 @@ def _feedback(
     category[dropped & (bad | requests["repeated_tool_call"].to_numpy())] = "thinking_dropped"
     # Per turn, feedback is rarer than per API request: an agent session has many turns.
     probability = 0.0015 + 0.03 * bad + 0.02 * dropped + 0.02 * brevity
-    draw = c.draw_feedback(rng, probability, category)
+    probability = probability * production.feedback_multiplier(
+        rng,
+        NOISE,
+        FEEDBACK_CHANGES,
+        seconds=seconds,
+        start=START,
+        end=END,
+        platform=requests["platform"].to_numpy(),
+    )
+    draw = c.draw_feedback(rng, np.minimum(probability, 1.0), category)
     return c.feedback_table(
         rng, draw, requests, seconds, APR2026_FEEDBACK, END, {"thinking_dropped": 0.4}
     )

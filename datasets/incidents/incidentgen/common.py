@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -116,30 +116,46 @@ def weekly_profile(hours: Ints) -> Floats:
 
 
 def arrivals(
-    rng: np.random.Generator, start: int, end: int, expected_total: float, growth: float
-) -> tuple[Ints, Ints]:
-    """Arrival times (sorted) and region index of a non-homogeneous Poisson process.
+    rng: np.random.Generator,
+    start: int,
+    end: int,
+    expected_total: float,
+    growth: float,
+    region_factor: Callable[[Ints, str], Floats] | None = None,
+    surge_share: Callable[[Ints], Floats] | None = None,
+) -> tuple[Ints, Ints, Bools]:
+    """Arrival times (sorted), region index and newcomer flag of a non-homogeneous Poisson
+    process.
 
     Intensity = region's diurnal curve x weekly cycle x linear growth over the window x a
-    day-level wobble (real traffic varies from day to day for reasons nobody records).
+    day-level wobble (real traffic varies from day to day for reasons nobody records) x
+    `region_factor(hours, region)` (holidays). `surge_share(hours)` adds that share of arrivals
+    on top, flagged as newcomers; `expected_total` counts the regular arrivals only.
     """
     hours = np.arange(start, end, HOUR, dtype=np.int64)
     days = (hours - start) // DAY
     wobble = rng.lognormal(0.0, 0.07, size=int(days.max()) + 1)[days]
     trend = 1.0 + growth * (hours - start) / (end - start)
-    shape = {r: hourly_profile(hours, p) * s for r, (p, s) in REGIONS.items()}
+    shape = {
+        r: hourly_profile(hours, p) * s * (region_factor(hours, r) if region_factor else 1.0)
+        for r, (p, s) in REGIONS.items()
+    }
     base = weekly_profile(hours) * trend * wobble
     scale = expected_total / float(sum((base * curve).sum() for curve in shape.values()))
+    extra = surge_share(hours) if surge_share else np.zeros(len(hours))
     times: list[Ints] = []
     regions: list[Ints] = []
+    newcomer: list[Bools] = []
     for index, curve in enumerate(shape.values()):
-        counts = rng.poisson(base * curve * scale)
-        hour_of_each = np.repeat(hours, counts)
-        times.append(hour_of_each + rng.integers(0, HOUR, size=len(hour_of_each)))
-        regions.append(np.full(len(hour_of_each), index, dtype=np.int64))
+        for share, is_new in ((1.0, False), (extra, True)):
+            counts = rng.poisson(base * curve * scale * share)
+            hour_of_each = np.repeat(hours, counts)
+            times.append(hour_of_each + rng.integers(0, HOUR, size=len(hour_of_each)))
+            regions.append(np.full(len(hour_of_each), index, dtype=np.int64))
+            newcomer.append(np.full(len(hour_of_each), is_new, dtype=bool))
     all_times, all_regions = np.concatenate(times), np.concatenate(regions)
     order = np.argsort(all_times, kind="stable")
-    return all_times[order], all_regions[order]
+    return all_times[order], all_regions[order], np.concatenate(newcomer)[order]
 
 
 @dataclass
@@ -162,6 +178,16 @@ class Users:
         return chosen
 
 
+def merge_users(first: Users, second: Users) -> Users:
+    """One user table of two (regular users, then a surge's newcomers), for indexing by row."""
+    return Users(
+        ids=first.ids + second.ids,
+        region=np.concatenate([first.region, second.region]),
+        weight=np.concatenate([first.weight, second.weight]),
+        attrs={k: np.concatenate([first.attrs[k], second.attrs[k]]) for k in first.attrs},
+    )
+
+
 def make_users(rng: np.random.Generator, namespace: str, count: int, spread: float) -> Users:
     shares = np.array([s for _, s in REGIONS.values()])
     return Users(
@@ -173,14 +199,21 @@ def make_users(rng: np.random.Generator, namespace: str, count: int, spread: flo
 
 # -- faults -----------------------------------------------------------------------------------
 def active_mask(
-    fault: Fault, seconds: Ints, models: Strs, pools: Strs | None = None
+    fault: Fault,
+    seconds: Ints,
+    models: Strs,
+    pools: Strs | None = None,
+    platforms: Strs | None = None,
 ) -> npt.NDArray[np.bool_]:
-    """Vectorised `fault.active(when, model, pool)`; tests check it against Fault.active."""
+    """Vectorised `fault.active(when, model, pool, platform)`; tests check it against
+    Fault.active."""
     mask = np.ones(len(seconds), dtype=bool)
     if fault.models:
         mask &= np.isin(models, fault.models)
     if fault.pools and pools is not None:
         mask &= np.isin(pools, fault.pools)
+    if fault.platforms and platforms is not None:
+        mask &= np.isin(platforms, fault.platforms)
     if fault.start is not None:
         mask &= seconds >= epoch(fault.start)
     if fault.end is not None:
@@ -188,17 +221,29 @@ def active_mask(
     return mask
 
 
+def rate_at(fault: Fault, seconds: Ints) -> Floats:
+    """Vectorised `fault.rate_at(when)`: constant, or falling to 0 over a tapering rollout."""
+    if not fault.tapers or fault.start is None or fault.end is None:
+        return np.full(len(seconds), fault.rate)
+    lo, hi = epoch(fault.start), epoch(fault.end)
+    return fault.rate * np.clip((hi - seconds) / (hi - lo), 0.0, 1.0)
+
+
 def active_rate(
-    faults: Sequence[Fault], kind: str, seconds: Ints, models: Strs, pools: Strs | None = None
+    faults: Sequence[Fault],
+    kind: str,
+    seconds: Ints,
+    models: Strs,
+    pools: Strs | None = None,
+    platforms: Strs | None = None,
 ) -> Floats:
     """The largest rate among active faults of one kind (0 where none is active), as the
     simulator combines them."""
     rate = np.zeros(len(seconds))
     for fault in faults:
         if fault.kind == kind:
-            rate = np.maximum(
-                rate, np.where(active_mask(fault, seconds, models, pools), fault.rate, 0)
-            )
+            active = active_mask(fault, seconds, models, pools, platforms)
+            rate = np.maximum(rate, np.where(active, rate_at(fault, seconds), 0))
     return rate
 
 

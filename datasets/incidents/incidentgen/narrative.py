@@ -74,6 +74,10 @@ def sep2025_changes(
     scripted: list[Change] = [
         (c.epoch("2025-07-15T16:20:00"), "router", "add routing rules for the upcoming long-context server pool (no traffic yet)", "platform-engineer", "deploy"),
         (c.epoch("2025-07-28T10:05:00"), "evals", "refresh the general suite with new, harder items", "eval-engineer", "config"),
+        (c.epoch("2025-07-30T10:00:00"), "web-app", "move the thumbs-down button from the hover menu to the message toolbar", "product-engineer", "deploy"),
+        (c.epoch("2025-08-12T16:00:00"), "models", "open the 1M-token context beta for sim-sonnet-4-6: requests above 200k tokens are served by the long-context pool", "release-manager", "deploy"),
+        (c.epoch("2025-08-13T09:05:00"), "host-images", "roll out the new host image to the bedrock trainium pool", "sre", "deploy"),
+        (c.epoch("2025-08-13T13:35:00"), "host-images", "roll back the new host image on the bedrock trainium pool (driver timeouts)", "sre", "rollback"),
         (routing_on, "router", "enable the long-context pool in the sim-sonnet-4-6 routing table (scheduled 00:00 UTC rollout)", "platform-engineer", "config"),
         (tpu_on, "tpu-runtime", "enable runtime performance optimisation for sampling (scheduled 00:00 UTC rollout)", "inference-engineer", "deploy"),
         (topk_on, "sampling", "use approximate top-k on TPU to cut token-selection latency", "inference-engineer", "deploy"),
@@ -146,13 +150,21 @@ def sep2025_oncall(
     recent = float(coding[dates == "2025-08-27"]["score"].mean())
     month = float(coding[(dates >= "2025-07-28") & (dates < "2025-08-27")]["score"].mean())
     long_context = (
-        (seconds >= e("2025-09-02")) & (seconds < e("2025-09-03T12:00")) & (pool == "long-context")
+        (seconds >= e("2025-09-02"))
+        & (seconds < e("2025-09-03T12:00"))
+        & (pool == "long-context")
+        & (requests["input_tokens"].to_numpy() <= 200_000)
     )
     lc_users = len(set(requests["user"].to_numpy()[long_context]))
     messages = [
         ("2025-07-10T09:12:00", "#inference-oncall", "oncall-inference", "p99 latency alert on the bedrock trainium pool; the autoscaler caught up after 20 minutes. Resolving."),
         (_at(spike_note), "#support-escalations", "support-lead", f"{per_day[spike]} thumbs-down on sim-haiku-4-5 yesterday against about {haiku_mean:.1f} a day over the previous two weeks. All different topics. Keeping an eye on it."),
         (_at(spike_note + 22 * 60), "#support-escalations", "oncall-inference", "Nothing unusual in error rates or latency for haiku. Looks like normal day-to-day variation."),
+        ("2025-07-25T10:20:00", "#support-escalations", "support-lead", "Sign-ups are well up since yesterday's newsletter feature: lots of first questions from new users on the first-party API."),
+        ("2025-08-04T11:00:00", "#support-escalations", "product-manager", "Thumbs-down volume on the web app is up since the toolbar change on 30 Jul. Expected: more people see the button now."),
+        ("2025-08-13T09:40:00", "#inference-oncall", "oncall-inference", "Timeouts and a p99 latency alert on the bedrock trainium pool since about 09:10. Suspect this morning's host-image rollout."),
+        ("2025-08-13T13:50:00", "#inference-oncall", "oncall-inference", "Host image rolled back on bedrock trainium; latency and retries are back to normal. Resolving."),
+        ("2025-08-12T16:30:00", "#releases", "release-manager", "The 1M-token context beta is open for sim-sonnet-4-6. Long requests go to the long-context pool."),
         ("2025-07-28T10:30:00", "#evals", "eval-engineer", "The general suite now has new, harder items: expect its scores to step down a few points from tomorrow."),
         ("2025-08-07T15:05:00", "#support-escalations", "support-lead", "A customer says sim-sonnet-4-6 'feels dumber this week'. One report, no example attached."),
         ("2025-08-07T15:20:00", "#support-escalations", "oncall-inference", "Dashboards are normal: error rate, latency and eval scores all flat. Probably normal variation; please ask for request ids if it comes back."),
@@ -196,6 +208,9 @@ def apr2026_changes(
     scripted: list[Change] = [
         (events["low_default_effort_onset"], "cli", "default effort medium instead of high: long thinking made the UI look frozen", "product-engineer", "config"),
         (c.epoch("2026-03-10T14:00:00"), "cli", "status line shows the current effort level", "product-engineer", "deploy"),
+        (c.epoch("2026-03-17T10:00:00"), "cli", "ask for a rating (and offer /feedback) at the end of long sessions", "product-engineer", "deploy"),
+        (c.epoch("2026-03-18T12:50:00"), "gpu-scheduler", "pack more sessions per host on the first-party gpu pool", "sre", "config"),
+        (c.epoch("2026-03-18T17:25:00"), "gpu-scheduler", "roll back: pack more sessions per host on the first-party gpu pool", "sre", "rollback"),
         (events["thinking_dropped_onset"], "context-management", "clear older thinking once when a session resumes after more than an hour idle (saves cache writes)", "product-engineer", "deploy"),
         (events["low_default_effort_reverted"], "cli", "restore default effort: high, and xhigh for sim-opus-4-7", "product-engineer", "rollback"),
         (events["thinking_dropped_fix"], "context-management", "clear older thinking only on the resume turn, not on every later turn (2.1.101)", "product-engineer", "fix"),
@@ -264,6 +279,10 @@ def apr2026_oncall(
     day_se = float(harness["stderr"].median())
     messages = [
         ("2026-02-10T09:20:00", "#cli-oncall", "oncall-cli", "Latency alert on session start-up in the EU; a slow auth refresh, fixed by the 2.1.12 release. Resolving."),
+        ("2026-02-25T09:30:00", "#support-escalations", "support-lead", "Lots of new sign-ups since yesterday's conference demo; many first sessions from new users."),
+        ("2026-03-18T13:40:00", "#cli-oncall", "oncall-cli", "Timeouts and slow turns on the first-party gpu pool since about 13:00, right after the scheduler packing change."),
+        ("2026-03-18T17:45:00", "#cli-oncall", "oncall-cli", "Scheduler change rolled back; turn latency on the gpu pool is back to normal. Resolving."),
+        ("2026-03-19T10:00:00", "#support-escalations", "product-manager", "Feedback volume is up since the end-of-session rating prompt shipped on 17 Mar. Expected."),
         ("2026-02-24T11:05:00", "#support-escalations", "support-lead", "A handful of 'feels dumber' thumbs-downs this week. No pattern in models or versions."),
         ("2026-02-24T11:30:00", "#support-escalations", "oncall-cli", "Complaint rate per session is inside its usual weekly range. Normal variation."),
         ("2026-03-04T10:00:00", "#cli-oncall", "product-engineer", "Default effort is now medium: long thinking made the UI look frozen. Latency complaints should drop."),

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from incidentgen import common as c
-from incidentgen import narrative, truth
+from incidentgen import narrative, production, truth
 from incidentgen.phrases import SEP2025_FEEDBACK
 from labkit.sim.catalog import EFFORT_SKILL, MODELS
 from labkit.sim.engine import MISROUTED_SKILL_PENALTY
@@ -36,8 +36,6 @@ TOPK_PENALTY = 0.25  # the most a run of dropped top tokens costs (the model oft
 LONG_CONTEXT_SLOWDOWN = 1.3  # as in the simulator
 EVAL_SUITES = {"coding": (400, 0.5), "general": (300, 0.9)}  # n_items, logit offset
 EVAL_REFRESH = c.epoch("2025-07-28T10:05:00")  # the general suite gets harder items (a distractor)
-ROLLOUT_FIRST_PARTY = c.epoch("2025-09-16T17:00:00")  # the post-mortem's dates; times fictional
-ROLLOUT_BEDROCK = c.epoch("2025-09-18T17:00:00")
 POSTMORTEM = c.epoch("2025-09-17T15:00:00")
 REGRESSIONS = (
     truth.RegressionSpec("misrouting", "infrastructure", {"model": "sim-sonnet-4-6"}, "sim-sonnet-4-6 requests of users whose sticky routing position is below the misrouting rate (served by the long-context pool)", ("misrouted",)),
@@ -61,6 +59,26 @@ EVENT_DESCRIPTIONS = {
     "first_report_output_corruption": "first specific user report of corrupted output (e.g. foreign characters)",
     "first_report_approx_topk": "first specific user report about a top-k-affected request",
 }  # fmt: skip
+# Production-like noise and background (production.py): invented sizes, chosen so that daily bad
+# rates are overdispersed like real ones (a constant-threshold detector pays in false alarms)
+# while every regression stays findable.
+NOISE = production.Noise(
+    day_sd=0.10, platform_day_sd=0.08, user_sd=0.5, weekend_shift=-0.12, feedback_day_sd=0.3
+)
+HOLIDAYS = (production.Holiday("2025-09-01", "americas", 0.35, "Labor Day (US)"),)
+SURGES = (
+    production.Surge("2025-07-24T13:00:00", 30, 1.0, -0.15, "a developer newsletter features the product"),
+)  # fmt: skip
+NEWCOMERS = 900  # the users a surge brings (they sign up on the first-party API)
+OUTAGES = (
+    production.Outage("2025-08-13T09:05:00", "2025-08-13T13:35:00", "bedrock", "trainium", -1.0, 2.5),
+)  # fmt: skip
+FEEDBACK_CHANGES = (production.FeedbackChange("2025-07-30T10:00:00", 1.6, ("api",)),)
+# The 1M-token context window: a beta for sim-sonnet-4-6 from LONG_CONTEXT_LAUNCH. Requests above
+# the standard window go to the long-context pool on purpose; a few users work on large codebases.
+LONG_CONTEXT_LAUNCH = c.epoch("2025-08-12T16:00:00")
+STANDARD_WINDOW = 200_000
+LONG_CONTEXT_USERS = 0.06  # share of users who send whole repositories
 # The eval harness is one account; its sticky routing position (0.485) is far from the misrouted
 # range, so like the real evals it never sees bug 1. A test checks this.
 EVAL_ACCOUNT = "eval-harness"
@@ -80,25 +98,58 @@ def build() -> c.Simulation:
     users.attrs["effort"] = np.where(
         rng.random(USERS) < 0.7, "default", c.pick(rng, EXPLICIT_EFFORT, USERS)
     )
-    seconds, regions = c.arrivals(rng, START, END, EXPECTED_REQUESTS, growth=0.25)
-    who = users.draw(rng, regions)
+    seconds, regions, newcomer = c.arrivals(
+        rng,
+        START,
+        END,
+        EXPECTED_REQUESTS,
+        growth=0.25,
+        region_factor=lambda hours, region: production.holiday_factor(hours, region, HOLIDAYS),
+        surge_share=lambda hours: production.surge_factor(hours, SURGES),
+    )
+    newcomers = c.make_users(rng, f"{SCENARIO}-newcomer", NEWCOMERS, spread=0.8)
+    newcomers.attrs["platform"] = np.full(NEWCOMERS, "api")
+    newcomers.attrs["model"] = c.pick(rng, MODEL_SHARES, NEWCOMERS)
+    newcomers.attrs["effort"] = np.full(NEWCOMERS, "default")
+    users.attrs["big_context"] = np.where(rng.random(USERS) < LONG_CONTEXT_USERS, "yes", "no")
+    newcomers.attrs["big_context"] = np.full(NEWCOMERS, "no")
+    regular = np.flatnonzero(~newcomer)
+    who = np.empty(len(seconds), dtype=np.int64)
+    who[regular] = users.draw(rng, regions[regular])
+    who[newcomer] = USERS + newcomers.draw(rng, regions[newcomer])
+    everyone = c.merge_users(users, newcomers)
     n = len(seconds)
-    user = np.array(users.ids)[who]
-    platform = users.attrs["platform"][who]
-    model = np.where(rng.random(n) < 0.8, users.attrs["model"][who], c.pick(rng, MODEL_SHARES, n))
-    preferred = users.attrs["effort"][who]
+    user = np.array(everyone.ids)[who]
+    platform = everyone.attrs["platform"][who]
+    model = np.where(
+        rng.random(n) < 0.8, everyone.attrs["model"][who], c.pick(rng, MODEL_SHARES, n)
+    )
+    preferred = everyone.attrs["effort"][who]
     wander = (preferred != "default") & (rng.random(n) < 0.15)
     preferred = np.where(wander, c.pick(rng, EXPLICIT_EFFORT, n), preferred)
     default_effort = np.array([MODELS[str(m)].default_effort for m in model])
     effort = np.where(preferred == "default", default_effort, preferred)
+    input_tokens = np.clip(np.round(rng.lognormal(np.log(1800), 1.1, n)), 12, 180_000)
+    big = everyone.attrs["big_context"][who] == "yes"
+    whole_repo = big & (rng.random(n) < 0.6)
+    repo_tokens = np.round(rng.lognormal(np.log(180_000), 0.45, n))
+    input_tokens = np.where(whole_repo, repo_tokens, input_tokens)
+    # Above the standard window, only sim-sonnet-4-6 with the beta accepts the request; other
+    # models' clients truncate to fit.
+    beyond = (model == "sim-sonnet-4-6") & (seconds >= LONG_CONTEXT_LAUNCH)
+    input_tokens = np.where(beyond, np.minimum(input_tokens, 900_000), np.minimum(input_tokens, STANDARD_WINDOW - 8_000))
+    long_context = beyond & (input_tokens > STANDARD_WINDOW)
 
     # Bug 1: sticky misrouting. A user's position is unit_hash("route", seed, user), exactly as
-    # labkit.sim.faults.misrouted computes it, so the simulator agrees request by request.
-    position = np.array([unit_hash("route", SEED, u) for u in users.ids])[who]
-    is_misrouted = position < c.active_rate(faults, "misrouting", seconds, model)
-    pool = np.where(is_misrouted, "long-context", c.hardware_pools(rng, platform))
+    # labkit.sim.faults.misrouted computes it, so the simulator agrees request by request. A
+    # request that needs the long window goes to the long-context pool anyway and is served well.
+    position = np.array([unit_hash("route", SEED, u) for u in everyone.ids])[who]
+    routed_long = position < c.active_rate(
+        faults, "misrouting", seconds, model, platforms=platform
+    )
+    is_misrouted = routed_long & ~long_context
+    pool = np.where(routed_long | long_context, "long-context", c.hardware_pools(rng, platform))
     corrupted = rng.random(n) < c.active_rate(faults, "output_corruption", seconds, model, pool)
-    input_tokens = np.clip(np.round(rng.lognormal(np.log(1800), 1.1, n)), 12, 180_000)
     output_median = np.array([OUTPUT_MEDIAN[str(e)] for e in effort], dtype=float)
     max_output = np.array([MODELS[str(m)].max_output_tokens for m in model])
     output_tokens = np.clip(np.round(output_median * rng.lognormal(0, 0.7, n)), 1, max_output)
@@ -112,8 +163,20 @@ def build() -> c.Simulation:
     speed = np.array([MODELS[str(m)].tokens_per_second for m in model])
     first_token = np.array([MODELS[str(m)].time_to_first_token_ms for m in model]) / 1000
     service = first_token + input_tokens / 60_000 + output_tokens / speed
-    service *= np.where(is_misrouted, LONG_CONTEXT_SLOWDOWN, 1.0) * (0.9 + 0.12 * load)
-    latency = c.heavy_tailed_latency(rng, service)
+    service *= np.where(pool == "long-context", LONG_CONTEXT_SLOWDOWN, 1.0) * (0.9 + 0.12 * load)
+    outage_shift, outage_slow = production.outage_effects(OUTAGES, seconds, platform, pool)
+    latency = c.heavy_tailed_latency(rng, service * outage_slow)
+    background = production.quality_shift(
+        rng,
+        NOISE,
+        seconds=seconds,
+        start=START,
+        end=END,
+        platform=platform,
+        user_index=who,
+        users=USERS + NEWCOMERS,
+    )
+    background += outage_shift + newcomer * SURGES[0].quality_shift
 
     skill = np.array(
         [MODELS[str(m)].skill + EFFORT_SKILL[str(e)] for m, e in zip(model, effort, strict=True)]
@@ -121,6 +184,7 @@ def build() -> c.Simulation:
     logit = (
         skill
         + QUALITY_OFFSET
+        + background
         - MISROUTED_SKILL_PENALTY * is_misrouted
         - CORRUPTION_PENALTY * corrupted
         - _topk_penalty(drops)
@@ -153,9 +217,10 @@ def build() -> c.Simulation:
             "topk_drops": drops,
         }
     )
-    feedback = _feedback(rng, requests, seconds, hidden, faults)
+    feedback = _feedback(rng, requests, seconds, hidden, faults, platform)
     feedback_rows = feedback.pop("_row").to_numpy()
-    evals = _evals(rng, faults)
+    # The evals draw from a stream of their own, so tuning the traffic does not move them.
+    evals = _evals(np.random.default_rng([SEED, 1]), faults)
     events = _events(faults)
     changes = narrative.sep2025_changes(rng, events, START, END)
     oncall = narrative.sep2025_oncall(requests, seconds, feedback, evals, faults, events)
@@ -185,6 +250,7 @@ def _feedback(
     seconds: c.Ints,
     hidden: pd.DataFrame,
     faults: tuple[Fault, ...],
+    platform: c.Strs,
 ) -> pd.DataFrame:
     bad = requests["bad"].to_numpy()
     script = requests["unexpected_script"].to_numpy()
@@ -203,7 +269,10 @@ def _feedback(
         onset, _ = c.fault_window(faults, kind)
         ramp = np.clip((seconds - onset) / (4 * c.DAY), 0.0, 1.0)
         probability = np.where(category == label, probability * (1.0 + 1.5 * ramp), probability)
-    draw = c.draw_feedback(rng, probability, category)
+    probability = probability * production.feedback_multiplier(
+        rng, NOISE, FEEDBACK_CHANGES, seconds=seconds, start=START, end=END, platform=platform
+    )
+    draw = c.draw_feedback(rng, np.minimum(probability, 1.0), category)
     return c.feedback_table(
         rng, draw, requests, seconds, SEP2025_FEEDBACK, END, {"script": 0.6, "corrupted": 0.35}
     )
@@ -267,22 +336,30 @@ def _evals(rng: np.random.Generator, faults: tuple[Fault, ...]) -> pd.DataFrame:
 
 
 def _events(faults: tuple[Fault, ...]) -> dict[str, int]:
-    routing_on, balancer = sorted(
-        c.epoch(f.start) for f in faults if f.kind == "misrouting" and f.start
-    )
-    events = {"misrouting_onset": routing_on, "load_balancer_change": balancer}
+    routing = [f for f in faults if f.kind == "misrouting" and f.start]
+    routing_on, balancer = sorted(c.epoch(f.start) for f in routing if not f.tapers)
+    fix = min(c.epoch(f.start) for f in routing if f.tapers)  # the rollout of the fix begins
+    events = {
+        "misrouting_onset": routing_on,
+        "load_balancer_change": balancer,
+        "misrouting_fix_deployed": fix,
+    }
     for kind, fixed in (
         ("output_corruption", "output_corruption_rollback"),
         ("approx_topk", "approx_topk_fix"),
-        ("misrouting", "misrouting_fix_deployed"),
     ):
         events[f"{kind}_onset"], events[fixed] = c.fault_window(faults, kind)
     return events | {
         "incident_declared": DECLARED,
-        "routing_rollout_complete_first_party_vertex": ROLLOUT_FIRST_PARTY,
-        "routing_rollout_complete_bedrock": ROLLOUT_BEDROCK,
+        # The rollout ends are the ends of the tapering faults (labkit.sim.faults.SEP2025).
+        "routing_rollout_complete_first_party_vertex": _rollout_end(routing, "api"),
+        "routing_rollout_complete_bedrock": _rollout_end(routing, "bedrock"),
         "postmortem_published": POSTMORTEM,
     }
+
+
+def _rollout_end(routing: list[Fault], platform: str) -> int:
+    return max(c.epoch(f.end) for f in routing if f.tapers and f.end and platform in f.platforms)
 
 
 def ground_truth(sim: c.Simulation) -> dict[str, object]:
