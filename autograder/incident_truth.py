@@ -129,6 +129,19 @@ def cache_folder() -> Path:
     return base / "incident-truth"
 
 
+def _generator_sources() -> list[Path]:
+    """Every file whose change can change a truth: generate.py, its helper package, and the
+    simulator modules it takes fault schedules and model constants from."""
+    import labkit.sim.catalog
+    import labkit.sim.engine
+    import labkit.sim.faults
+
+    folder = generator_path().parent
+    own = sorted(p for p in folder.rglob("*.py") if "__pycache__" not in p.parts)
+    simulator = [Path(m.__file__ or "") for m in (labkit.sim.catalog, labkit.sim.engine, labkit.sim.faults)]
+    return own + simulator
+
+
 def _cached_raw(scenario: str) -> dict[str, Any]:
     """The generator's ground truth, computed once per generator version and kept on disk.
 
@@ -137,8 +150,7 @@ def _cached_raw(scenario: str) -> dict[str, Any]:
     code, so a changed generator is never answered from an old file. It lives in the grader's
     own cache folder, which grading kernels (sandboxed, another user) cannot write.
     """
-    sources = sorted(generator_path().parent.glob("*.py"))
-    key = hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()[:16]
+    key = hashlib.sha256(b"".join(p.read_bytes() for p in _generator_sources())).hexdigest()[:16]
     path = cache_folder() / f"{re.sub(r'[^a-z0-9]', '_', scenario)}-{key}.pickle"
     try:
         raw: dict[str, Any] = pickle.loads(path.read_bytes())

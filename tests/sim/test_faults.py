@@ -6,7 +6,9 @@ import pytest
 
 from labkit.sim.app import SimApp
 from labkit.sim.engine import Simulator
-from labkit.sim.faults import SCENARIOS, Fault, FaultSpecError, as_faults, parse_fault
+from datetime import UTC, datetime
+
+from labkit.sim.faults import SCENARIOS, Fault, FaultSpecError, as_faults, misrouted, parse_fault
 from labkit.sim.lm import FOREIGN_TOKENS
 
 BODY = {
@@ -49,6 +51,9 @@ def test_parse_fault_specs_and_scenarios():
         ("approx_topk:colour=red", "unknown option"),
         ("approx_topk:rate", "expected key=value"),
         ("approx_topk:start=yesterday", "not an ISO 8601 time"),
+        ("misrouting:tapers=maybe", "tapers must be true or false"),
+        ("misrouting:tapers=true", "a tapering fault needs start < end"),
+        ("misrouting:tapers=true,start=2025-09-04,end=2025-09-01", "a tapering fault needs start < end"),
     ],
 )
 def test_bad_fault_specs_are_explained(spec, message):
@@ -190,3 +195,42 @@ def test_faults_apply_only_to_their_models():
     app = SimApp(Simulator(seed=0, faults=[Fault("misrouting", 1.0, models=("sim-haiku-4-5",))]))
     assert ask(app)[1]["labkit-pool"] == "standard"
     assert ask(app, {**BODY, "model": "sim-haiku-4-5"})[1]["labkit-pool"] == "long-context"
+
+
+def test_a_tapering_fault_falls_linearly_to_zero_over_its_window():
+    fault = parse_fault(
+        "misrouting:rate=0.2,start=2025-09-04,end=2025-09-14,tapers=true,platforms=api|vertex"
+    )
+    assert fault.tapers and fault.platforms == ("api", "vertex")
+    assert fault.rate_at(datetime(2025, 9, 4, tzinfo=UTC)) == pytest.approx(0.2)
+    assert fault.rate_at(datetime(2025, 9, 9, tzinfo=UTC)) == pytest.approx(0.1)
+    assert fault.rate_at(datetime(2025, 9, 14, tzinfo=UTC)) == 0.0
+    assert fault.rate_at(None) == 0.2  # no time: the fault as configured
+    assert fault.active(None, "m", platform="api") and not fault.active(None, "m", platform="bedrock")
+    assert fault.active(None, "m")  # no platform named: it applies
+
+
+def test_the_simulator_is_the_first_party_api_for_platform_bound_faults():
+    bedrock_only = Fault("misrouting", 1.0, platforms=("bedrock",))
+    app = SimApp(Simulator(seed=0, faults=[bedrock_only]))
+    assert ask(app, {**BODY, "max_tokens": 1, "metadata": {"user_id": "u"}})[1]["labkit-pool"] == "standard"
+    first_party = Fault("misrouting", 1.0, platforms=("api",))
+    app = SimApp(Simulator(seed=0, faults=[first_party]))
+    assert ask(app, {**BODY, "max_tokens": 1, "metadata": {"user_id": "u"}})[1]["labkit-pool"] == "long-context"
+
+
+def test_the_sep2025_routing_fix_rolls_out_per_platform_and_frees_high_positions_first():
+    faults = SCENARIOS["sep2025"]
+    users = [f"user-{i}" for i in range(3000)]
+
+    def share(day, platform):
+        when = datetime.fromisoformat(f"{day}T12:00:00+00:00")
+        hits = [misrouted(faults, 7, u, when, "sim-sonnet-4-6", platform) for u in users]
+        return sum(hits) / len(users), {u for u, hit in zip(users, hits, strict=True) if hit}
+
+    (before, set_before), (during, set_during) = share("2025-09-01", "api"), share("2025-09-10", "api")
+    assert within(before, 0.16, len(users)) and during < before and set_during <= set_before
+    assert share("2025-09-17", "api")[0] == 0.0  # complete on the first-party API on 16 Sep
+    assert share("2025-09-17", "vertex")[0] == 0.0
+    assert 0.0 < share("2025-09-17", "bedrock")[0] < 0.03  # Bedrock completes on 18 Sep
+    assert share("2025-09-19", "bedrock")[0] == 0.0
