@@ -14,7 +14,7 @@ import os
 import pickle
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -142,34 +142,58 @@ def _generator_sources() -> list[Path]:
     return own + simulator
 
 
-def _cached_raw(scenario: str) -> dict[str, Any]:
-    """The generator's ground truth, computed once per generator version and kept on disk.
+def _on_disk(name: str, compute: Callable[[], Any]) -> Any:
+    """`compute()`, kept on disk once per generator version (a pickle named `name`-<key>).
 
-    Recomputing it re-simulates the whole scenario (seconds, and far more on a busy grading
-    machine), and every grading worker needs it; the file is keyed by a hash of the generator's
-    code, so a changed generator is never answered from an old file. It lives in the grader's
-    own cache folder, which grading kernels (sandboxed, another user) cannot write.
+    The key is a hash of every file the generator runs, so a changed generator is never answered
+    from an old file. The folder is the grader's own, which grading kernels (sandboxed, another
+    user) cannot write; a read-only home only costs the computation again next time.
     """
     key = hashlib.sha256(b"".join(p.read_bytes() for p in _generator_sources())).hexdigest()[:16]
-    path = cache_folder() / f"{re.sub(r'[^a-z0-9]', '_', scenario)}-{key}.pickle"
+    path = cache_folder() / f"{re.sub(r'[^a-z0-9]', '_', name)}-{key}.pickle"
     try:
-        raw: dict[str, Any] = pickle.loads(path.read_bytes())
-        return raw
+        return pickle.loads(path.read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
         pass
-    generator = load_generator()  # importing it alone takes seconds: only on a miss
-    if scenario not in generator.scenarios():
-        known = ", ".join(generator.scenarios())
-        raise IncidentTruthError(f"unknown incident scenario {scenario!r}; known: {known}")
-    raw = generator.ground_truth(scenario)
+    value = compute()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(f".{os.getpid()}.part")
-        partial.write_bytes(pickle.dumps(raw))
+        partial.write_bytes(pickle.dumps(value))
         partial.replace(path)
-    except OSError:  # a read-only home: compute it again next time
+    except OSError:
         pass
+    return value
+
+
+def _generator_for(scenario: str) -> ModuleType:
+    generator = load_generator()  # importing it alone takes seconds: only on a cache miss
+    if scenario not in generator.scenarios():
+        known = ", ".join(generator.scenarios())
+        raise IncidentTruthError(f"unknown incident scenario {scenario!r}; known: {known}")
+    return generator
+
+
+def _cached_raw(scenario: str) -> dict[str, Any]:
+    """The generator's ground truth, computed once per generator version and kept on disk:
+    recomputing it re-simulates the whole scenario, and every grading worker needs it."""
+    raw: dict[str, Any] = _on_disk(
+        scenario, lambda: _generator_for(scenario).ground_truth(scenario)
+    )
     return raw
+
+
+@cache
+def fresh_requests(scenario: str, seed: int, columns: tuple[str, ...]) -> pd.DataFrame:
+    """`columns` of the requests table of a fresh run of a scenario with another seed: the same
+    incident with new noise, data no student's detector was tuned on (never shipped)."""
+
+    def compute() -> pd.DataFrame:
+        frame: pd.DataFrame = _generator_for(scenario).fresh_requests(scenario, seed)
+        return frame[list(columns)]
+
+    value: pd.DataFrame = _on_disk(f"fresh-{scenario}-{seed}-{'-'.join(columns)}", compute)
+    return value
 
 
 @cache

@@ -34,7 +34,7 @@ from incidentgen import common as c  # noqa: E402
 
 from labkit import incidents  # noqa: E402
 
-BUILDERS: dict[str, tuple[Callable[[], c.Simulation], Callable[[c.Simulation], dict[str, Any]]]] = {
+BUILDERS: dict[str, tuple[Callable[..., c.Simulation], Callable[[c.Simulation], dict[str, Any]]]] = {
     "sep2025": (sep2025.build, sep2025.ground_truth),
     "apr2026": (apr2026.build, apr2026.ground_truth),
 }
@@ -71,6 +71,16 @@ def generate(scenario: str) -> dict[str, pd.DataFrame]:
         table: incidents.read_table(file_bytes(scenario)[f"{table}.csv.gz"], table)
         for table in incidents.TABLES
     }
+
+
+def fresh_requests(scenario: str, seed: int) -> pd.DataFrame:
+    """The requests table of a fresh run with another seed (same schedule, new noise), parsed as
+    students' load parses it: data no detector was tuned on. Never written to disk."""
+    if scenario not in BUILDERS:
+        raise ValueError(f"unknown scenario {scenario!r}; known: {', '.join(BUILDERS)}")
+    sim = BUILDERS[scenario][0](seed, written_record=False)
+    frame = c.with_iso_time(sim.tables["requests"])
+    return incidents.read_table(c.csv_gz(frame, FLOAT_FORMATS), "requests")
 
 
 def ground_truth(scenario: str) -> dict[str, Any]:

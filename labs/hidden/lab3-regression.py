@@ -20,7 +20,7 @@ import pandas as pd
 
 from autograder.grader import Submission, hidden_test, stats
 from autograder.grader.submission import Call
-from autograder.incident_truth import Regression, lab_table, scenario_in, truth
+from autograder.incident_truth import Regression, fresh_requests, lab_table, scenario_in, truth
 from labkit.checks import CheckFailed, check, check_all_close, check_close, check_raises, check_type
 
 DAY = pd.Timedelta(days=1)
@@ -30,6 +30,16 @@ CALIBRATION_DAYS = 14
 REFERENCE_DAYS = 28
 FALSE_ALARM_BUDGET = 0.01
 N_BOOTSTRAP = 1000
+# Out-of-sample runs of the generator for section 7 (never shipped, never shown to students):
+# the same incident with new noise. The lab states FRESH_RUNS and the limit, not the seeds.
+FRESH_SEEDS = (7001, 7002, 7003, 7004)
+FRESH_FALSE_ALARM_LIMIT = 0.02
+# The columns a fresh run needs: the monitor's signals and slice columns, and what exercise 1
+# derives (apr2026: after_idle_resume, from the session's turns).
+FRESH_COLUMNS = {
+    "sep2025": ("time", "bad", "unexpected_script", "platform", "model", "pool"),
+    "apr2026": ("time", "bad", "repeated_tool_call", "platform", "model", "pool", "session_id", "turn", "idle_before_min"),
+}  # fmt: skip
 # The monitor of section 7 per scenario (the set-up cell's MONITOR, never read from the kernel).
 MONITOR: dict[str, Monitor] = {
     "sep2025": (["bad", "unexpected_script"], ["platform", "model", "pool"], [("model", "pool")]),
@@ -1572,4 +1582,69 @@ def numbers_test(nb: Submission) -> None:
         expected="at least 2",
         found=len(caught),
         hint="lower your threshold, within the false-alarm budget",
+    )
+
+
+def fresh_series(
+    name: str, seed: int
+) -> tuple[pd.Timestamp, list[tuple[dict[str, Any], str, pd.DataFrame]]]:
+    """(start, the monitored series) of one fresh run, with exercise 1's columns derived here."""
+    frame = fresh_requests(name, seed, FRESH_COLUMNS[name]).copy()
+    frame["day"] = frame["time"].dt.floor("D")
+    if name == "apr2026":
+        idle_turn = frame["turn"].where(frame["idle_before_min"] > 60)
+        first_idle = idle_turn.groupby(frame["session_id"]).transform("min")
+        frame["after_idle_resume"] = (frame["turn"] > first_idle).to_numpy(dtype=bool)
+    start: pd.Timestamp = frame["day"].min()
+    return start, watched(frame, MONITOR[name], start + REFERENCE_DAYS * DAY)
+
+
+@hidden_test("q7-fresh-test")
+def fresh_test(nb: Submission) -> None:
+    name = scenario(nb)
+    runs = [fresh_series(name, seed) for seed in FRESH_SEEDS]
+    frames = [d for _, series in runs for _, _, d in series]
+    calls = nb.function("detect").map([(d,) for d in frames])
+    fired = iter(
+        [
+            _alarms(c, len(d), "detect on a series of a fresh run")
+            for c, d in zip(calls, frames, strict=True)
+        ]
+    )
+    alarms = cells = 0
+    caught_per_run: list[int] = []
+    for start, series in runs:
+        quiet_from, reference_end = start + CALIBRATION_DAYS * DAY, start + REFERENCE_DAYS * DAY
+        alarm_days: list[tuple[dict[str, Any], list[pd.Timestamp]]] = []
+        for slice_, _, daily in series:
+            flags = next(fired)
+            quiet = ((daily["day"] >= quiet_from) & (daily["day"] < reference_end)).to_numpy(
+                dtype=bool
+            )
+            alarms, cells = alarms + int(flags[quiet].sum()), cells + int(quiet.sum())
+            alarm_days.append((dict(slice_), daily["day"][flags].tolist()))
+        caught_per_run.append(
+            sum(
+                any(
+                    s == dict(r.slice) and any(r.onset <= day < r.end for day in days)
+                    for s, days in alarm_days
+                )
+                for r in truth(name).regressions
+            )
+        )
+    check(
+        alarms / cells <= FRESH_FALSE_ALARM_LIMIT,
+        f"the false-alarm rate of your detector on {len(FRESH_SEEDS)} fresh runs (pooled)",
+        expected=f"<= FRESH_FALSE_ALARM_LIMIT = {FRESH_FALSE_ALARM_LIMIT}",
+        found=round(alarms / cells, 4),
+        hint="on new data a detector tuned to just meet the budget alarms more: allow for "
+        "overdispersed days, or leave a margin",
+    )
+    good_runs = sum(1 for caught in caught_per_run if caught >= 2)
+    check(
+        good_runs >= len(FRESH_SEEDS) - 1,
+        "fresh runs in which your detector catches at least 2 regressions on their slices",
+        expected=f"at least {len(FRESH_SEEDS) - 1} of {len(FRESH_SEEDS)}",
+        found=f"{good_runs} (regressions caught per run: {caught_per_run})",
+        hint="a threshold so high that it never alarms meets any budget: lower it within the limit",
     )

@@ -20,7 +20,7 @@ LAB = "lab3-regression"
 SOURCE = REPO_ROOT / "labs" / "source" / LAB
 AUTO_MAX = 78.0
 SCENARIOS = ("sep2025", "apr2026")
-BRIEFS = ("story", "data", "tidy", "hints", "sticky")
+BRIEFS = ("story", "data", "tidy", "hints", "sticky", "reveal")
 
 
 def _notebook() -> nbformat.NotebookNode:
@@ -173,9 +173,8 @@ SUBMISSIONS: dict[str, dict[str, tuple[Fabricate, dict[str, float]]]] = {
             wald_interval,
             {"q2-wilson-numbers": 4, "q2-wilson-arrays": 4, "q3-daily-data": 5},
         ),
-        "eager": (eager_detector, {"q7-numbers-test": 5}),
-        # doubling every alarm also breaks the false-alarm budget on overdispersed days
-        "peeking": (peeking_detector, {"q7-detector-test": 5, "q7-numbers-test": 5}),
+        "eager": (eager_detector, {"q7-numbers-test": 4, "q7-fresh-test": 3}),
+        "peeking": (peeking_detector, {"q7-detector-test": 3}),
         "independent": (independent_as_requests, {"q5-impact-independent": 4}),
         "worsening": (onset_of_the_worsening, {"q4-onsets-all": 5, "q4-ends": 4}),
     },

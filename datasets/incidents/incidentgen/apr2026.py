@@ -91,8 +91,12 @@ EVENT_DESCRIPTIONS = {
 }  # fmt: skip
 
 
-def build() -> c.Simulation:
-    rng = np.random.default_rng(SEED)
+def build(seed: int = SEED, *, written_record: bool = True) -> c.Simulation:
+    """The scenario's tables. Another seed gives fresh data with the same schedule (for testing
+    a detector out of sample); only the default seed's files are shipped. Without the written
+    record, the change log and chat are left empty (their story is scripted for the default
+    seed's data)."""
+    rng = np.random.default_rng(seed)
     faults = SCENARIOS[SCENARIO]
     effort_fault = next(f for f in faults if f.kind == "low_default_effort")
     thinking_fault = next(f for f in faults if f.kind == "thinking_dropped")
@@ -143,7 +147,7 @@ def build() -> c.Simulation:
     )
     # The simulator decides "this session resumes after an idle hour" with the same hash and the
     # fault's rate, so the sessions with an idle resume are the ones it would treat as affected.
-    idle_session = np.array([unit_hash("idle", SEED, s) for s in session_ids]) < thinking_fault.rate
+    idle_session = np.array([unit_hash("idle", seed, s) for s in session_ids]) < thinking_fault.rate
     turns = 1 + rng.geometric(1 / 7, size=sessions)
     turns = np.minimum(np.where(idle_session, np.maximum(turns, 3), turns), 60)
     resume_turn = np.where(idle_session, rng.integers(2, turns + 1), 0)
@@ -281,13 +285,17 @@ def build() -> c.Simulation:
     feedback = _feedback(rng, requests, seconds, hidden)
     feedback_rows = feedback.pop("_row").to_numpy()
     # The evals draw from a stream of their own, so tuning the traffic does not move them.
-    evals = _evals(np.random.default_rng([SEED, 1]), faults)
+    evals = _evals(np.random.default_rng([seed, 1]), faults)
     events = _events(faults, launch)
     changes = narrative.apr2026_changes(rng, events, START, END)
-    oncall = narrative.apr2026_oncall(requests, seconds, feedback, evals, events)
+    oncall = (
+        narrative.apr2026_oncall(requests, seconds, feedback, evals, events)
+        if written_record
+        else narrative.oncall_table([])
+    )
     return c.Simulation(
         scenario=SCENARIO,
-        seed=SEED,
+        seed=seed,
         start=START,
         end=END,
         faults=faults,
