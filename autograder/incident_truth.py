@@ -138,7 +138,9 @@ def _generator_sources() -> list[Path]:
 
     folder = generator_path().parent
     own = sorted(p for p in folder.rglob("*.py") if "__pycache__" not in p.parts)
-    simulator = [Path(m.__file__ or "") for m in (labkit.sim.catalog, labkit.sim.engine, labkit.sim.faults)]
+    simulator = [
+        Path(m.__file__ or "") for m in (labkit.sim.catalog, labkit.sim.engine, labkit.sim.faults)
+    ]
     return own + simulator
 
 

@@ -34,7 +34,9 @@ from incidentgen import common as c  # noqa: E402
 
 from labkit import incidents  # noqa: E402
 
-BUILDERS: dict[str, tuple[Callable[..., c.Simulation], Callable[[c.Simulation], dict[str, Any]]]] = {
+BUILDERS: dict[
+    str, tuple[Callable[..., c.Simulation], Callable[[c.Simulation], dict[str, Any]]]
+] = {
     "sep2025": (sep2025.build, sep2025.ground_truth),
     "apr2026": (apr2026.build, apr2026.ground_truth),
 }

@@ -180,10 +180,24 @@ SEP2025 = (
     Fault("misrouting", 0.16, _d("2025-08-29"), _d("2025-09-04"), ("sim-sonnet-4-6",)),
     # The routing fix deployed on 4 Sep rolled out host by host: complete on the first-party API
     # and Vertex on 16 Sep, on Bedrock on 18 Sep (the post-mortem's dates; times fictional).
-    Fault("misrouting", 0.16, _d("2025-09-04"), _d("2025-09-16T17:00:00"), ("sim-sonnet-4-6",),
-          platforms=("api", "vertex"), tapers=True),
-    Fault("misrouting", 0.16, _d("2025-09-04"), _d("2025-09-18T17:00:00"), ("sim-sonnet-4-6",),
-          platforms=("bedrock",), tapers=True),
+    Fault(
+        "misrouting",
+        0.16,
+        _d("2025-09-04"),
+        _d("2025-09-16T17:00:00"),
+        ("sim-sonnet-4-6",),
+        platforms=("api", "vertex"),
+        tapers=True,
+    ),
+    Fault(
+        "misrouting",
+        0.16,
+        _d("2025-09-04"),
+        _d("2025-09-18T17:00:00"),
+        ("sim-sonnet-4-6",),
+        platforms=("bedrock",),
+        tapers=True,
+    ),
     Fault("output_corruption", 0.02, _d("2025-08-25"), _d("2025-09-02"), pools=("tpu",)),
     Fault("approx_topk", 0.03, _d("2025-08-25"), _d("2025-09-12"), ("sim-haiku-4-5",), ("tpu",)),
 )

@@ -59,7 +59,7 @@ def test_a_100_point_lab_with_one_grader_side_test_per_autograded_cell():
     tests = [m["grade_id"] for m in cells if m["grade"] and not m["solution"]]
     assert sum(m["points"] for m in cells if m["grade"]) == AUTO_MAX
     hidden = registry.load(REPO_ROOT / "labs", LAB)
-    assert hidden is not None and sorted(hidden.tests) == sorted(tests) and len(tests) == 17
+    assert hidden is not None and sorted(hidden.tests) == sorted(tests) and len(tests) == 18
 
 
 # ---------------------------------------------------------------------------- end to end
@@ -91,6 +91,13 @@ def peeking_detector(notebook: nbformat.NotebookNode) -> None:
         "    return alarms\n",
         "    alarms[:-1] |= alarms[1:]\n    return alarms\n",
     )
+
+
+def tuned_detector(notebook: nbformat.NotebookNode) -> None:
+    # a textbook CUSUM with its threshold tuned to just meet the budget on this data: within it
+    # here (0.94% for sep2025), over the limit on fresh runs (2.2%)
+    edit(notebook, "q7-detector", "phi = max(1.0, float(chi2) / (CALIBRATION_DAYS - 1))", "phi = 1.0")
+    edit(notebook, "q7-detector", "if score > 5.0:", "if score > 2.5:")
 
 
 def independent_as_requests(notebook: nbformat.NotebookNode) -> None:
@@ -175,6 +182,7 @@ SUBMISSIONS: dict[str, dict[str, tuple[Fabricate, dict[str, float]]]] = {
         ),
         "eager": (eager_detector, {"q7-numbers-test": 4, "q7-fresh-test": 3}),
         "peeking": (peeking_detector, {"q7-detector-test": 3}),
+        "tuned": (tuned_detector, {"q7-fresh-test": 3}),
         "independent": (independent_as_requests, {"q5-impact-independent": 4}),
         "worsening": (onset_of_the_worsening, {"q4-onsets-all": 5, "q4-ends": 4}),
     },

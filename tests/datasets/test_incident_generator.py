@@ -186,7 +186,11 @@ def test_the_routing_fix_rolls_out_per_platform_as_the_change_log_says(sep):
     assert done["api"].date().isoformat() == "2025-09-16"
     assert done["bedrock"].date().isoformat() == "2025-09-18"
     hit = rows[rows["affected_misrouting"]]
-    for platform, end in (("api", done["api"]), ("vertex", done["api"]), ("bedrock", done["bedrock"])):
+    for platform, end in (
+        ("api", done["api"]),
+        ("vertex", done["api"]),
+        ("bedrock", done["bedrock"]),
+    ):
         last = hit.loc[hit["platform"] == platform, "when"].max()
         assert ts("2025-09-10") < last < end, (platform, last)
     # during the rollout the misrouted share falls: each later week has fewer misrouted requests

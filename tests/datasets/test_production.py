@@ -117,13 +117,17 @@ def test_the_outage_is_short_real_and_logged(scenario):
         on = (rows["platform"] == outage.platform) & (rows["pool"] == outage.pool)
         during = rows[on & (rows["when"] >= lo) & (rows["when"] < hi)]
         week_before = rows[
-            on & (rows["when"] >= lo - pd.Timedelta(days=7)) & (rows["when"] < hi - pd.Timedelta(days=7))
+            on
+            & (rows["when"] >= lo - pd.Timedelta(days=7))
+            & (rows["when"] < hi - pd.Timedelta(days=7))
         ]
         assert during["bad"].mean() > 1.8 * week_before["bad"].mean(), name
         assert during["latency_ms"].median() > 1.5 * week_before["latency_ms"].median(), name
         changes = sim.tables["changes"]
         times = pd.to_datetime(changes["time"], unit="s", utc=True)
-        near = changes[(times >= lo - pd.Timedelta(hours=1)) & (times <= hi + pd.Timedelta(hours=1))]
+        near = changes[
+            (times >= lo - pd.Timedelta(hours=1)) & (times <= hi + pd.Timedelta(hours=1))
+        ]
         assert set(near["kind"]) >= {"rollback"}, name
 
 

@@ -1,13 +1,12 @@
 """Fault scenarios: each changes behaviour at its rate, in its window, on its slice."""
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
 from labkit.sim.app import SimApp
 from labkit.sim.engine import Simulator
-from datetime import UTC, datetime
-
 from labkit.sim.faults import SCENARIOS, Fault, FaultSpecError, as_faults, misrouted, parse_fault
 from labkit.sim.lm import FOREIGN_TOKENS
 
@@ -53,7 +52,10 @@ def test_parse_fault_specs_and_scenarios():
         ("approx_topk:start=yesterday", "not an ISO 8601 time"),
         ("misrouting:tapers=maybe", "tapers must be true or false"),
         ("misrouting:tapers=true", "a tapering fault needs start < end"),
-        ("misrouting:tapers=true,start=2025-09-04,end=2025-09-01", "a tapering fault needs start < end"),
+        (
+            "misrouting:tapers=true,start=2025-09-04,end=2025-09-01",
+            "a tapering fault needs start < end",
+        ),
     ],
 )
 def test_bad_fault_specs_are_explained(spec, message):
@@ -206,17 +208,25 @@ def test_a_tapering_fault_falls_linearly_to_zero_over_its_window():
     assert fault.rate_at(datetime(2025, 9, 9, tzinfo=UTC)) == pytest.approx(0.1)
     assert fault.rate_at(datetime(2025, 9, 14, tzinfo=UTC)) == 0.0
     assert fault.rate_at(None) == 0.2  # no time: the fault as configured
-    assert fault.active(None, "m", platform="api") and not fault.active(None, "m", platform="bedrock")
+    assert fault.active(None, "m", platform="api") and not fault.active(
+        None, "m", platform="bedrock"
+    )
     assert fault.active(None, "m")  # no platform named: it applies
 
 
 def test_the_simulator_is_the_first_party_api_for_platform_bound_faults():
     bedrock_only = Fault("misrouting", 1.0, platforms=("bedrock",))
     app = SimApp(Simulator(seed=0, faults=[bedrock_only]))
-    assert ask(app, {**BODY, "max_tokens": 1, "metadata": {"user_id": "u"}})[1]["labkit-pool"] == "standard"
+    assert (
+        ask(app, {**BODY, "max_tokens": 1, "metadata": {"user_id": "u"}})[1]["labkit-pool"]
+        == "standard"
+    )
     first_party = Fault("misrouting", 1.0, platforms=("api",))
     app = SimApp(Simulator(seed=0, faults=[first_party]))
-    assert ask(app, {**BODY, "max_tokens": 1, "metadata": {"user_id": "u"}})[1]["labkit-pool"] == "long-context"
+    assert (
+        ask(app, {**BODY, "max_tokens": 1, "metadata": {"user_id": "u"}})[1]["labkit-pool"]
+        == "long-context"
+    )
 
 
 def test_the_sep2025_routing_fix_rolls_out_per_platform_and_frees_high_positions_first():
@@ -228,7 +238,10 @@ def test_the_sep2025_routing_fix_rolls_out_per_platform_and_frees_high_positions
         hits = [misrouted(faults, 7, u, when, "sim-sonnet-4-6", platform) for u in users]
         return sum(hits) / len(users), {u for u, hit in zip(users, hits, strict=True) if hit}
 
-    (before, set_before), (during, set_during) = share("2025-09-01", "api"), share("2025-09-10", "api")
+    (before, set_before), (during, set_during) = (
+        share("2025-09-01", "api"),
+        share("2025-09-10", "api"),
+    )
     assert within(before, 0.16, len(users)) and during < before and set_during <= set_before
     assert share("2025-09-17", "api")[0] == 0.0  # complete on the first-party API on 16 Sep
     assert share("2025-09-17", "vertex")[0] == 0.0

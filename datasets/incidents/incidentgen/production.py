@@ -88,9 +88,7 @@ def is_weekend(seconds: c.Ints) -> c.Bools:
     return np.asarray(((seconds // c.DAY) + 3) % 7 >= 5, dtype=bool)
 
 
-def holiday_factor(
-    hours: c.Ints, region: str, holidays: Sequence[Holiday]
-) -> c.Floats:
+def holiday_factor(hours: c.Ints, region: str, holidays: Sequence[Holiday]) -> c.Floats:
     """Traffic multiplier per hour for one region (1 outside its holidays)."""
     factor = np.ones(len(hours))
     for holiday in holidays:

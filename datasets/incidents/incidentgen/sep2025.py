@@ -141,16 +141,16 @@ def build(seed: int = SEED, *, written_record: bool = True) -> c.Simulation:
     # Above the standard window, only sim-sonnet-4-6 with the beta accepts the request; other
     # models' clients truncate to fit.
     beyond = (model == "sim-sonnet-4-6") & (seconds >= LONG_CONTEXT_LAUNCH)
-    input_tokens = np.where(beyond, np.minimum(input_tokens, 900_000), np.minimum(input_tokens, STANDARD_WINDOW - 8_000))
+    input_tokens = np.where(
+        beyond, np.minimum(input_tokens, 900_000), np.minimum(input_tokens, STANDARD_WINDOW - 8_000)
+    )
     long_context = beyond & (input_tokens > STANDARD_WINDOW)
 
     # Bug 1: sticky misrouting. A user's position is unit_hash("route", seed, user), exactly as
     # labkit.sim.faults.misrouted computes it, so the simulator agrees request by request. A
     # request that needs the long window goes to the long-context pool anyway and is served well.
     position = np.array([unit_hash("route", seed, u) for u in everyone.ids])[who]
-    routed_long = position < c.active_rate(
-        faults, "misrouting", seconds, model, platforms=platform
-    )
+    routed_long = position < c.active_rate(faults, "misrouting", seconds, model, platforms=platform)
     is_misrouted = routed_long & ~long_context
     pool = np.where(routed_long | long_context, "long-context", c.hardware_pools(rng, platform))
     corrupted = rng.random(n) < c.active_rate(faults, "output_corruption", seconds, model, pool)
