@@ -457,6 +457,21 @@ def _cell(value: Any) -> str:
     return "" if _blank(value) else str(value).replace("|", "\\|").replace("\n", " ")
 
 
+def _impact_value(key: str, value: Any) -> str:
+    """An impact number as a reader wants it: shares as percentages (with the fraction), days
+    with their unit, counts with thousands separators."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        return _cell(value)
+    number = float(value)
+    if "share" in key and 0.0 <= number <= 1.0:
+        return f"{number:.1%} ({number:.4g})"
+    if key.startswith("days") or key.endswith("_days"):
+        return f"{number:.1f} days"
+    if isinstance(value, int) or number.is_integer():
+        return f"{int(number):,}"
+    return f"{number:,.4g}"
+
+
 def markdown_table(frame: pd.DataFrame) -> str:
     header = [str(c) for c in frame.columns]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
@@ -478,10 +493,13 @@ def render_report(
     items headings (added at the end when the prose has no such heading)."""
     descriptions = impact_descriptions or {}
     impact_text = "\n".join(
-        f"- **{descriptions[k]}** (`{k}`): {_cell(v)}"
-        if k in descriptions
-        else f"- `{k}`: {_cell(v)}"
-        for k, v in impact.items()
+        ["| value | what it counts |", "|---|---|"]
+        + [
+            f"| {_impact_value(k, v)} | {_cell(descriptions.get(k, ''))} (`{k}`) |".replace(
+                "|  (", "| ("
+            )
+            for k, v in impact.items()
+        ]
     )
     tables = {
         "impact": ("Impact", impact_text),

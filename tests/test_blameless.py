@@ -228,3 +228,15 @@ def test_the_data_card_names_the_committed_file_by_its_hash():
     digest = hashlib.sha256((folder / "given_names.tsv").read_bytes()).hexdigest()
     card = (folder / "DATACARD.md").read_text()
     assert digest in card and "public domain" in card
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The first complaint arrived on 1 Jan.", "Jan 5 was quiet.", "From 3 June to 1 Aug the rate rose."],
+)
+def test_a_month_next_to_a_day_is_a_date_even_when_it_is_also_a_given_name(text):
+    assert check_blameless(text) == []
+
+
+def test_the_same_month_word_acting_as_a_person_is_still_a_name():
+    assert [f.kind for f in check_blameless("Jan approved the change.")] == ["personal_name"]

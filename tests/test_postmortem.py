@@ -230,12 +230,17 @@ def test_check_failures_teach_with_expected_found_and_hint():
 
 def test_render_report_puts_the_tables_under_their_headings():
     prose = "## Summary\n\nText.\n\n## Impact\n\n## Timeline (UTC)\n\n## Detection\n\nMore."
+    impact = {"users_share": 0.30512, "days_to_fix": 44.708, "misrouted_requests": 1617, "z": 2.5}
     report = render_report(
-        prose, timeline(), {"users_share": 0.30512}, actions(), title="Routing incident",
+        prose, timeline(), impact, actions(), title="Routing incident",
         impact_descriptions={"users_share": "share of users with a bad response"},
     )  # fmt: skip
     assert report.startswith("# Routing incident\n\n## Summary")
-    assert "## Impact\n\n- **share of users with a bad response** (`users_share`): 0.3051" in report
+    assert "## Impact\n\n| value | what it counts |" in report
+    assert "| 30.5% (0.3051) | share of users with a bad response (`users_share`) |" in report
+    assert "| 44.7 days | (`days_to_fix`) |" in report
+    assert "| 1,617 | (`misrouted_requests`) |" in report
+    assert "| 2.5 | (`z`) |" in report
     assert "| 2025-08-05 00:00 | onset | routing change enabled | changes |" in report
     assert (
         report.index("## Timeline (UTC)")

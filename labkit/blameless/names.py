@@ -46,6 +46,14 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+# Month names and their abbreviations: next to a day number they are a date, whatever the list
+# of given names says ("1 Jan", "June 5").
+MONTH_WORDS = _words(
+    """Jan January Feb February Mar March Apr April May Jun June Jul July Aug August Sep Sept
+    September Oct October Nov November Dec December"""
+)
+
+
 # Words next to a name that make it a person: "Mark pushed", "asked June". Of these, only the
 # ones a place or a month cannot do make a month or a place a person ("May said", not "Virginia
 # failed").
@@ -167,11 +175,14 @@ def _acts_as_name(line: str, match: re.Match[str], kind: str, heading: bool) -> 
     start, end = match.start(1), match.end(1)
     if _is_thing(line, start, end) and match.group(2) is None:
         return False
+    dated = re.match(r"\s*\d{1,2}\b(?!:)", line[match.end() :]) or re.search(
+        r"(?<![:\d])\d{1,2}(?:st|nd|rd|th)?\s*$", line[:start]
+    )
+    if dated and match.group(1) in MONTH_WORDS:
+        return False  # "1 Jan", "Jan 5": a date, though Jan is also a given name
     if kind == "name":
         return True
-    if re.match(r"\s*\d{1,2}\b(?!:)", line[match.end() :]) or re.search(
-        r"(?<![:\d])\d{1,2}(?:st|nd|rd|th)?\s*$", line[:start]
-    ):
+    if dated:
         return False  # "May 5", "5 June": a date (not "at 03:12 Tom acknowledged")
     following, preceding = next_word(line, end), previous_word(line, start)
     if kind == "proper":

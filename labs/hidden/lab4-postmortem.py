@@ -26,6 +26,12 @@ from autograder.grader import Submission, hidden_test
 from autograder.incident_truth import truth
 from labkit.blameless import check_blameless
 from labkit.checks import CheckFailed, check, check_type
+from labkit.claims import (
+    check_dates,
+    check_timeline_sources,
+    evidence_days,
+    timeline_source_problems,
+)
 from labkit.postmortem import (
     action_problems,
     check_action_items,
@@ -353,11 +359,28 @@ def timeline_findings(nb: Submission) -> None:
     for key, moment in moments.items():
         hint = (
             "share = affected requests / all requests of that slice in the hour, over hours with "
-            "at least 20 of them"
+            "at least 40 of them"
             if key in brief.measured_events
             else "take the time of the message that reports it in the on-call chat"
         )
         _check_near_truth(brief, key, moment, hint)
+
+
+def records_of(brief: Brief) -> dict[str, pd.DataFrame]:
+    """The grader's own copies of the tables a timeline row may cite."""
+    folder = brief.folder / "data"
+    return {
+        name: incident_truth.lab_table(folder, name)
+        for name in ("changes", "oncall", "feedback", "evals", "requests")
+    }
+
+
+@hidden_test("q2-timeline-sources-test")
+def timeline_sources(nb: Submission) -> None:
+    brief = brief_of(nb)
+    timeline = nb.value("timeline")
+    check_type(timeline, pd.DataFrame, "timeline", "a pandas DataFrame (see Exercise 2)")
+    check_timeline_sources(timeline, records_of(brief))
 
 
 @hidden_test("q3-impact-numbers-test")
@@ -447,6 +470,32 @@ def report_sections(nb: Submission) -> None:
             found=sizes or "no such heading",
             hint="use the template's headings and write under each one",
         )
+
+
+@hidden_test("q5-dates-test")
+def report_dates(nb: Submission) -> None:
+    """Every date the prose states is on a day of the evidence: the grader's tables, the data's
+    window, the review, the due dates, and the student's timeline rows whose sources hold up."""
+    brief = brief_of(nb)
+    prose, timeline, actions = nb.values("report_prose", "timeline", "action_items")
+    check_type(prose, str, "report_prose", "a str of Markdown (a triple-quoted string)")
+    check_type(timeline, pd.DataFrame, "timeline", "a pandas DataFrame (see Exercise 2)")
+    check_type(actions, pd.DataFrame, "action_items", "a pandas DataFrame (see Exercise 4)")
+    records = records_of(brief)
+    # The timeline supports a date only when its sources hold up (q2-timeline-sources-test says
+    # which do not; failing here too would charge one mistake twice).
+    supported = [] if timeline_source_problems(timeline, records) else list(timeline["time"])
+    evidence = evidence_days(
+        supported,
+        records["changes"]["time"],
+        records["oncall"]["time"],
+        brief.data_start,
+        brief.data_end,
+        records["requests"]["time"].max(),
+        brief.review_date,
+        list(actions["due"]),
+    )
+    check_dates(prose, evidence, year=brief.data_start.year)
 
 
 @hidden_test("q5-blameless-test")

@@ -65,7 +65,7 @@ def test_misrouting_numbers_are_counted_from_what_students_see():
     assert misrouting.affected_request_ids == frozenset(requests.loc[shown, "request_id"])
     sonnet = requests[requests["model"] == "sim-sonnet-4-6"]
     by_hour = sonnet.groupby(sonnet["time"].dt.floor("h"))["misrouted"]
-    shares = by_hour.mean()[by_hour.size() >= 20]
+    shares = by_hour.mean()[by_hour.size() >= 40]
     assert found.impact["peak_hourly_misrouted_share"] == pytest.approx(shares.max())
     assert found.impact["peak_hour"] == shares.idxmax()
     assert found.event("misrouting_worst_hour").time == shares.idxmax()

@@ -195,6 +195,20 @@ timeline = timeline.sort_values("time", kind="stable", ignore_index=True)
     )
 
 
+def wrong_c(notebook: nbformat.NotebookNode) -> None:
+    # a timeline row whose source is no table, and a date in the prose that no evidence shows
+    append(
+        notebook,
+        "q2-timeline",
+        'timeline.loc[timeline.index[timeline["key"] == ""][0], "source"] = "a hunch"',
+    )
+    append(
+        notebook,
+        "q5-prose",
+        'report_prose += "\\nThe first complaint about answer quality arrived on 1 Jan.\\n"',
+    )
+
+
 def fakes_numbers(notebook: nbformat.NotebookNode) -> None:
     # objects equal to everything, and a float subclass that lies about comparisons, in place of
     # the numbers while the impact tests run; the true numbers come back for the report
@@ -226,21 +240,24 @@ FABRICATIONS: dict[str, tuple[Fabricate, dict[str, float]]] = {
         {
             "q2-timeline-test": 6,
             "q3-impact-numbers-test": 10,
-            "q4-actions-test": 8,
-            "q5-sections-test": 8,
+            "q4-actions-test": 7,
+            "q5-sections-test": 6,
         },
     ),
     "wrong-b": (
         wrong_b,
         {
-            "q2-timeline-changes-test": 12,
+            "q2-timeline-changes-test": 8,
             "q2-timeline-findings-test": 6,
-            "q3-impact-durations-test": 6,
+            # the moved change still cites the change log, which shows nothing at that minute
+            "q2-timeline-sources-test": 4,
+            "q3-impact-durations-test": 4,
             "q4-actions-coverage-test": 6,
             "q5-blameless-test": 10,
         },
     ),
-    "fakes": (fakes_numbers, {"q3-impact-numbers-test": 10, "q3-impact-durations-test": 6}),
+    "wrong-c": (wrong_c, {"q2-timeline-sources-test": 4, "q5-dates-test": 5}),
+    "fakes": (fakes_numbers, {"q3-impact-numbers-test": 10, "q3-impact-durations-test": 4}),
 }
 FEEDBACK = {
     "wrong-a": [
@@ -255,6 +272,7 @@ FEEDBACK = {
         "blame: 'The platform engineer failed to'",
         "personal_name: 'Priya'",
     ],
+    "wrong-c": ["names none of the tables", "'1 Jan'"],
     "fakes": ["a finite number"],
 }
 
