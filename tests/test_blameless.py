@@ -232,7 +232,11 @@ def test_the_data_card_names_the_committed_file_by_its_hash():
 
 @pytest.mark.parametrize(
     "text",
-    ["The first complaint arrived on 1 Jan.", "Jan 5 was quiet.", "From 3 June to 1 Aug the rate rose."],
+    [
+        "The first complaint arrived on 1 Jan.",
+        "Jan 5 was quiet.",
+        "From 3 June to 1 Aug the rate rose.",
+    ],
 )
 def test_a_month_next_to_a_day_is_a_date_even_when_it_is_also_a_given_name(text):
     assert check_blameless(text) == []
