@@ -147,3 +147,23 @@ def test_a_feedback_button_moves_feedback_but_not_quality(scenario):
         ratio = got_feedback[after].mean() / got_feedback[before].mean()
         assert ratio > 1.2, (name, ratio)
         assert abs(rows.loc[after, "quality"].mean() - rows.loc[before, "quality"].mean()) < 0.05
+
+
+def test_the_data_card_quotes_the_measured_dispersion(gen, production):
+    """The card's overdispersion figures are the data's (recomputed here, two decimals)."""
+    from pathlib import Path
+
+    card = (
+        Path(__file__).resolve().parents[2] / "datasets" / "incidents" / "DATACARD.md"
+    ).read_text()
+    measured = {}
+    for name in SCENARIOS:
+        sim = gen.simulate(name)
+        rows = sim.tables["requests"].assign(when=pd.to_datetime(sim.seconds, unit="s", utc=True))
+        clean = pre_incident(rows, sim)
+        daily = clean.groupby(clean["when"].dt.floor("D"))["bad"].agg(["size", "sum"])
+        measured[name] = production.dispersion_ratio(daily["size"], daily["sum"])
+    quoted = (
+        f"all traffic {measured['sep2025']:.2f} (sep2025) and {measured['apr2026']:.2f} (apr2026)"
+    )
+    assert quoted in " ".join(card.split()), quoted
