@@ -192,14 +192,14 @@ def _mentioned(match: re.Match[str], line: str) -> bool:
 
 
 _DEFINED = re.compile(
-    r"[\"”'’]?\s+(?:is|are)\s+(?:a |an |the )?(?:starting point|symptom|label|not (?:a|an|the)|"
+    r"[\"”'’]?\s+(?:is|are|was|were)\s+(?:a |an |the )?(?:starting point|symptom|label|not (?:a|an|the)|"
     r"never (?:a|an|the)|where (?:an|the) (?:analysis|investigation)|rarely)\b",
     re.I,
 )
 
 
 _MENTION = re.compile(
-    r"(?:call(?:ing|ed|s)?\s+(?:it|this|that)|than|not|instead of|beyond|past|stop(?:s|ping)? at|"
+    r"(?:call(?:ing|ed|s)?\s+(?:it|this|that)|than|not|no|instead of|beyond|past|stop(?:s|ping)? at|"
     r"go(?:es|ing)? beyond|the phrase|the term|words like|labels? like)\s+[\"“'‘]?$",
     re.I,
 )
@@ -221,7 +221,10 @@ def _not_a_system_fault(match: re.Match[str], line: str) -> bool:
 
 RULES: tuple[Rule, ...] = (
     _rule(
-        r"\b(?:\w+['’]s|his|her|their|my|your|our)\s+(?:own\s+)?fault\b|\bwhose fault\b"
+        r"(?:\b(?:[\w-]+\s+)?"
+        + _ROLE_NOUN
+        + r"['’]s?|(?-i:\b[A-Z][a-z]+)['’]s|\b(?:his|her|their|my|"
+        r"your|our))\s+(?:own\s+)?fault\b|\bwhose fault\b"
         r"|\bnobody['’]s fault but\b"
         r"|\bfault (?:of|lies|rests|sits|was|is)(?:\s+\w+ly)?(?:\s+with)?\s+(?:the\s+)?(?:[\w-]+\s+)?(?:"
         + _ROLE_NOUN
@@ -296,7 +299,7 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         _after_person(
-            r"broke|caused|botched|bungled|wrecked|trashed|nuked|blew up|misconfigured|"
+            r"broke|caused|botched|bungled|wrecked|trashed|nuked|blew up|misconfigured|misused|"
             r"mis-configured|mishandled|misjudged|misread|let (?:the |a |an |it |this |our |their )?(?:[\w-]+ ){0,2}"
             r"(?:slip|through|expire|lapse|rot|fester)"
         ),
@@ -323,7 +326,7 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:careless(?:ly|ness)?|negligen(?:t|ce|tly)|sloppy|sloppiness|lazy|laziness|"
         r"incompeten(?:t|ce)|stupid(?:ity)?|dumb|idiot(?:ic|s)?|reckless(?:ly|ness)?|clueless|"
         r"inexcusable|amateurish|inattenti(?:ve|on)|irresponsib(?:le|ly|ility)|unprofessional(?:ly)?|"
-        r"incompetently|sloppily|hastily|lazily|blindly|"
+        r"incompetently|sloppily|hastily|lazily|"
         r"foolish(?:ly|ness)?|thoughtless(?:ly|ness)?|boneheaded|half-?assed|cavalier|"
         r"complacen(?:t|cy|ce)|lax|laxity|inept(?:itude|ly)?|slapdash|shoddy|shoddily|haphazard(?:ly)?|"
         r"lackadaisical|arrogan(?:t|ce)|unqualified|hopeless|pathetic|shameful|disgraceful|"
@@ -339,6 +342,9 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         r"\b(?:dropped the ball|mess(?:ed)? up|screw(?:ed)? up|botched|fumbled|blew it|goofed|"
+        # haste said of a change, passive or not ("deployed in a hurry"), not of users in a hurry
+        r"(?:deployed|pushed|shipped|rolled|merged|released|approved|applied|made)(?:\s+(?:out|through|"
+        r"in))?\s+(?:[\w-]+\s+){0,2}?in (?:a |such a )?(?:hurry|rush)|(?:[\w-]+ed)(?:\s+out)?\s+in haste|"
         r"cut(?:ting)? corners|asleep at the (?:wheel|switch)|fell asleep|jumped the gun|"
         r"went rogue|cowboy(?:ed|ing)?|winged it|passed the buck|looked the other way|"
         r"turned a blind eye|took (?:a|the) shortcut|threw it over the wall|"
