@@ -114,7 +114,24 @@ class Course:
         process = self.nbgrader("generate_assignment", lab, "--force")
         if process.returncode != 0:
             raise CourseError(f"{lab}: generate_assignment failed: {last_error_line(process)}")
+        self._ship_one_scenario(lab)
         return self.notebook(lab, "release")
+
+    def _ship_one_scenario(self, lab: str) -> None:
+        """A lab with incident data ships the briefs of its scenario only: another term's hints
+        and reveal would hand this term's students the method, and next term's the answers."""
+        from labkit.incidents import SCENARIOS  # the course library, not needed by other labs
+
+        shipped = [s for s in SCENARIOS if (self.source / lab / "data" / s).is_dir()]
+        briefs = self.release / lab / "briefs"
+        if len(shipped) != 1 or not briefs.is_dir():
+            return
+        for other in (s for s in SCENARIOS if s != shipped[0]):
+            for path in briefs.glob(f"{other}*"):
+                if path.is_dir():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
 
     def setting(self, section: str, name: str, default: Any) -> Any:
         """A value of the course's nbgrader_config.py (`c.<section>.<name>`), or `default`."""

@@ -43,3 +43,16 @@ def test_bad_requests_are_one_line_errors(copied: Course) -> None:
     (copied.source / LAB / "data" / other).mkdir()
     with pytest.raises(CourseError, match="holds several scenarios"):
         scenario_of(copied.source / LAB)
+
+
+@pytest.mark.slow
+def test_a_release_ships_the_briefs_of_its_scenario_only(copied: Course) -> None:
+    current = scenario_of(copied.source / LAB)
+    assert current is not None
+    other = next(s for s in ("sep2025", "apr2026") if s != current)
+    assert list((copied.source / LAB / "briefs").glob(f"{other}*"))  # the source keeps both
+    for scenario in (current, other):
+        switch(copied, LAB, scenario)
+        copied.release_lab(LAB)
+        shipped = sorted(p.name for p in (copied.root / "release" / LAB / "briefs").iterdir())
+        assert shipped and all(name.startswith(scenario) for name in shipped), shipped

@@ -217,7 +217,7 @@ def apr2026_changes(
         (events["new_model_launch"], "models", "launch sim-opus-4-7 in the agent product", "release-manager", "deploy"),
         (events["brevity_prompt_onset"], "system-prompt", "sim-opus-4-7: keep text between tool calls and final answers short", "product-engineer", "config"),
         (events["brevity_prompt_reverted"], "system-prompt", "revert the length limits added on 16 Apr", "product-engineer", "rollback"),
-        (events["all_fixes_released"], "cli", "release 2.1.116: all three quality fixes shipped", "release-manager", "fix"),
+        (events["all_fixes_released"], "cli", "release 2.1.116 (quality fixes)", "release-manager", "fix"),
         (events["usage_limits_reset"], "billing", "reset usage limits for all subscribers", "product-manager", "config"),
     ]  # fmt: skip
     routine = routine_changes(rng, start, end, APR2026_ROUTINE, per_week=2.0)
