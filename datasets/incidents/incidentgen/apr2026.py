@@ -112,24 +112,12 @@ def build(seed: int = SEED, *, written_record: bool = True) -> c.Simulation:
     users.attrs["adopter"] = np.where(rng.random(USERS) < 0.5, "yes", "no")
 
     # -- sessions ---------------------------------------------------------------------------
-    started, regions, newcomer = c.arrivals(
-        rng,
-        START,
-        END,
-        EXPECTED_SESSIONS,
-        growth=0.3,
-        region_factor=lambda hours, region: production.holiday_factor(hours, region, HOLIDAYS),
-        surge_share=lambda hours: production.surge_factor(hours, SURGES),
+    started, regions, newcomer = production.arrivals(
+        rng, START, END, EXPECTED_SESSIONS, 0.3, HOLIDAYS, SURGES
     )
-    newcomers = c.make_users(rng, f"{SCENARIO}-newcomer", NEWCOMERS, spread=0.8)
-    newcomers.attrs["platform"] = np.full(NEWCOMERS, "api")
-    newcomers.attrs["model"] = c.pick(rng, PRIMARY_MODEL, NEWCOMERS)
-    newcomers.attrs["effort"] = np.full(NEWCOMERS, "default")
+    newcomers = production.newcomer_users(rng, SCENARIO, NEWCOMERS, PRIMARY_MODEL)
     newcomers.attrs["adopter"] = np.where(rng.random(NEWCOMERS) < 0.5, "yes", "no")
-    who = np.empty(len(started), dtype=np.int64)
-    who[~newcomer] = users.draw(rng, regions[~newcomer])
-    who[newcomer] = USERS + newcomers.draw(rng, regions[newcomer])
-    users = c.merge_users(users, newcomers)
+    who, users = production.draw_users(rng, users, newcomers, regions, newcomer)
     sessions = len(started)
     session_ids = c.random_ids(rng, "ses_", sessions, 12)
     adoption = np.clip((started - launch) / (3 * c.DAY), 0.0, 1.0) * 0.8

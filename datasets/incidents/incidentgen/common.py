@@ -110,9 +110,13 @@ def hourly_profile(hours: Ints, peak: float) -> Floats:
     return 0.12 + np.exp(-0.5 * (distance / 3.2) ** 2)
 
 
+def weekday(seconds: Ints) -> Ints:
+    """Day of the week of epoch seconds, 0 = Monday (1970-01-01 was a Thursday)."""
+    return np.asarray(((seconds // DAY) + 3) % 7, dtype=np.int64)
+
+
 def weekly_profile(hours: Ints) -> Floats:
-    weekday = ((hours // DAY) + 3) % 7  # 1970-01-01 was a Thursday; 0 = Monday
-    return np.where(weekday >= 5, WEEKEND_FACTOR, 1.0)
+    return np.where(weekday(hours) >= 5, WEEKEND_FACTOR, 1.0)
 
 
 def arrivals(

@@ -33,7 +33,7 @@ def routine_changes(
 ) -> list[Change]:
     """Weekday changes in working hours, about `per_week` a week; a few are rolled back."""
     days = np.arange(start, end, c.DAY, dtype=np.int64)
-    weekdays = days[((days // c.DAY) + 3) % 7 < 5]
+    weekdays = days[c.weekday(days) < 5]
     count = round(len(weekdays) * per_week / 5)
     when = np.sort(rng.choice(weekdays, size=count) + rng.integers(9 * 60, 18 * 60, count) * 60)
     rounds = -(-count // len(bank))

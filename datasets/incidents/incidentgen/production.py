@@ -80,12 +80,59 @@ class Noise:
     feedback_day_sd: float  # log-sd of a per-day multiplier on the chance to leave feedback
 
 
+def arrivals(
+    rng: np.random.Generator,
+    start: int,
+    end: int,
+    expected_total: float,
+    growth: float,
+    holidays: Sequence[Holiday],
+    surges: Sequence[Surge],
+) -> tuple[c.Ints, c.Ints, c.Bools]:
+    """common.arrivals with the scenario's holidays and surges: (times, regions, newcomer)."""
+    return c.arrivals(
+        rng,
+        start,
+        end,
+        expected_total,
+        growth,
+        region_factor=lambda hours, region: holiday_factor(hours, region, holidays),
+        surge_share=lambda hours: surge_factor(hours, surges),
+    )
+
+
+def newcomer_users(
+    rng: np.random.Generator, scenario: str, count: int, models: dict[str, float]
+) -> c.Users:
+    """The users a surge brings: they sign up on the first-party API and keep the defaults."""
+    newcomers = c.make_users(rng, f"{scenario}-newcomer", count, spread=0.8)
+    newcomers.attrs["platform"] = np.full(count, "api")
+    newcomers.attrs["model"] = c.pick(rng, models, count)
+    newcomers.attrs["effort"] = np.full(count, "default")
+    return newcomers
+
+
+def draw_users(
+    rng: np.random.Generator,
+    users: c.Users,
+    newcomers: c.Users,
+    regions: c.Ints,
+    newcomer: c.Bools,
+) -> tuple[c.Ints, c.Users]:
+    """Who sent each arrival (regular users, then newcomers for the surge's arrivals), as row
+    indices into the one merged user table that is returned with them."""
+    who = np.empty(len(regions), dtype=np.int64)
+    who[~newcomer] = users.draw(rng, regions[~newcomer])
+    who[newcomer] = len(users.ids) + newcomers.draw(rng, regions[newcomer])
+    return who, c.merge_users(users, newcomers)
+
+
 def day_index(seconds: c.Ints, start: int) -> c.Ints:
     return np.asarray((seconds - start) // c.DAY, dtype=np.int64)
 
 
 def is_weekend(seconds: c.Ints) -> c.Bools:
-    return np.asarray(((seconds // c.DAY) + 3) % 7 >= 5, dtype=bool)
+    return np.asarray(c.weekday(seconds) >= 5, dtype=bool)
 
 
 def holiday_factor(hours: c.Ints, region: str, holidays: Sequence[Holiday]) -> c.Floats:

@@ -102,26 +102,13 @@ def build(seed: int = SEED, *, written_record: bool = True) -> c.Simulation:
     users.attrs["effort"] = np.where(
         rng.random(USERS) < 0.7, "default", c.pick(rng, EXPLICIT_EFFORT, USERS)
     )
-    seconds, regions, newcomer = c.arrivals(
-        rng,
-        START,
-        END,
-        EXPECTED_REQUESTS,
-        growth=0.25,
-        region_factor=lambda hours, region: production.holiday_factor(hours, region, HOLIDAYS),
-        surge_share=lambda hours: production.surge_factor(hours, SURGES),
+    seconds, regions, newcomer = production.arrivals(
+        rng, START, END, EXPECTED_REQUESTS, 0.25, HOLIDAYS, SURGES
     )
-    newcomers = c.make_users(rng, f"{SCENARIO}-newcomer", NEWCOMERS, spread=0.8)
-    newcomers.attrs["platform"] = np.full(NEWCOMERS, "api")
-    newcomers.attrs["model"] = c.pick(rng, MODEL_SHARES, NEWCOMERS)
-    newcomers.attrs["effort"] = np.full(NEWCOMERS, "default")
+    newcomers = production.newcomer_users(rng, SCENARIO, NEWCOMERS, MODEL_SHARES)
     users.attrs["big_context"] = np.where(rng.random(USERS) < LONG_CONTEXT_USERS, "yes", "no")
     newcomers.attrs["big_context"] = np.full(NEWCOMERS, "no")
-    regular = np.flatnonzero(~newcomer)
-    who = np.empty(len(seconds), dtype=np.int64)
-    who[regular] = users.draw(rng, regions[regular])
-    who[newcomer] = USERS + newcomers.draw(rng, regions[newcomer])
-    everyone = c.merge_users(users, newcomers)
+    who, everyone = production.draw_users(rng, users, newcomers, regions, newcomer)
     n = len(seconds)
     user = np.array(everyone.ids)[who]
     platform = everyone.attrs["platform"][who]
