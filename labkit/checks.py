@@ -8,7 +8,7 @@ nothing to stderr on success, because nbgrader gives zero to a test cell with an
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 
@@ -27,6 +27,14 @@ def check(condition: bool, what: str, *, expected: str, found: Any, hint: str) -
     """The general form: fail with the three parts when `condition` is false."""
     if not condition:
         raise CheckFailed(what, expected, _show(found), hint)
+
+
+def check_no_problems(problems: Sequence[str], what: str, *, expected: str, hint: str) -> None:
+    """Fail when a checker found problems, showing the first four (and how many more)."""
+    shown = "; ".join(problems[:4]) + (
+        f" (and {len(problems) - 4} more)" if len(problems) > 4 else ""
+    )
+    check(not problems, what, expected=expected, found=shown, hint=hint)
 
 
 def check_type(value: Any, kinds: type | tuple[type, ...], what: str, hint: str) -> None:

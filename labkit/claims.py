@@ -16,14 +16,14 @@ here knows the answer to an incident.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import pandas as pd
 
-from labkit.checks import check, check_type
+from labkit.checks import check_no_problems, check_type
 
 __all__ = [
     "SOURCE_TABLES",
@@ -126,14 +126,14 @@ def check_dates(
     markdown: Any, evidence: Iterable[date], *, year: int, what: str = "report_prose"
 ) -> None:
     check_type(markdown, str, what, "a str of Markdown (a triple-quoted string)")
-    wrong = unsupported_dates(markdown, evidence, year=year)
-    shown = ", ".join(f"{c.text!r} ({c.day:%Y-%m-%d})" for c in wrong[:4])
-    check(
-        not wrong,
+    check_no_problems(
+        [
+            f"{c.text!r} ({c.day:%Y-%m-%d})"
+            for c in unsupported_dates(markdown, evidence, year=year)
+        ],
         f"the dates {what} states",
         expected="every date on a day the evidence shows (your timeline, the change log, the "
         "chat, the data's window, the review, the due dates)",
-        found=shown + (f" and {len(wrong) - 4} more" if len(wrong) > 4 else ""),
         hint="correct the date, or add the event it dates to your timeline with its source",
     )
 
@@ -191,15 +191,10 @@ def timeline_source_problems(
 def check_timeline_sources(
     timeline: Any, records: Mapping[str, pd.DataFrame], what: str = "timeline"
 ) -> None:
-    problems: Sequence[str] = timeline_source_problems(timeline, records, what=what)
-    shown = "; ".join(problems[:4]) + (
-        f" (and {len(problems) - 4} more)" if len(problems) > 4 else ""
-    )
-    check(
-        not problems,
+    check_no_problems(
+        timeline_source_problems(timeline, records, what=what),
         f"the sources of {what}",
         expected="each row at a moment its source shows",
-        found=shown,
         hint="take each time from the table you cite (change log: when it took effect; chat: "
         "when the message was posted), and name that table in source",
     )

@@ -30,7 +30,7 @@ from typing import Any
 import pandas as pd
 
 from labkit.blameless import check_blameless, given_names
-from labkit.checks import check
+from labkit.checks import check_no_problems
 
 __all__ = [
     "ACTION_COLUMNS",
@@ -372,10 +372,7 @@ def action_problems(
 
 # ---------------------------------------------------------------------------- checks
 def _fail_on(problems: list[str], what: str, expected: str, hint: str) -> None:
-    shown = "; ".join(problems[:4]) + (
-        f" (and {len(problems) - 4} more)" if len(problems) > 4 else ""
-    )
-    check(not problems, what, expected=expected, found=shown, hint=hint)
+    check_no_problems(problems, what, expected=expected, hint=hint)
 
 
 def check_sections(markdown: Any, what: str = "report_prose") -> None:
