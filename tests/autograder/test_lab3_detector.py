@@ -5,7 +5,8 @@ The reference `detect` is read from the solution of the lab's own source noteboo
 with the grader's monitor (labs/hidden/lab3-regression.py: `fresh_series`, `MONITOR`), so the
 lab's statement ("pooled over FRESH_RUNS fresh runs, at most FRESH_FALSE_ALARM_LIMIT false
 alarms; at least two regressions caught in all but one run") is checked on data nobody tuned on.
-The figures are printed (`pytest -s`) for the closing notes of a change to the generator.
+The figures are printed (`pytest -s`) for the closing notes of a change to the generator; the
+scoring is the hidden test's own (`fresh_score`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ import pandas as pd
 import pytest
 
 from autograder.course import REPO_ROOT
-from autograder.incident_truth import truth
 
 LAB = "lab3-regression"
 SEEDS = (11, 12, 13, 14)  # not the grader's FRESH_SEEDS
@@ -62,35 +62,16 @@ def _reference_detect(calibration_days: int) -> Any:
 def test_the_reference_detector_meets_the_stated_bounds_on_fresh_seeds(scenario):
     hidden = _hidden()
     detect = _reference_detect(hidden.CALIBRATION_DAYS)
-    alarms = cells = 0
-    caught_per_run, delays_per_run = [], []
-    for seed in SEEDS:
-        start, series = hidden.fresh_series(scenario, seed)
-        quiet_from = start + hidden.CALIBRATION_DAYS * hidden.DAY
-        reference_end = start + hidden.REFERENCE_DAYS * hidden.DAY
-        fired_days = []
-        for slice_, _, daily in series:
-            fired = detect(daily)
-            quiet = ((daily["day"] >= quiet_from) & (daily["day"] < reference_end)).to_numpy()
-            alarms, cells = alarms + int(fired[quiet].sum()), cells + int(quiet.sum())
-            fired_days.append((dict(slice_), list(daily["day"][fired])))
-        delays = {}
-        for regression in truth(scenario).regressions:
-            hits = [
-                day
-                for s, days in fired_days
-                if s == dict(regression.slice)
-                for day in days
-                if regression.onset <= day < regression.end
-            ]
-            delays[regression.name] = (min(hits) - regression.onset).days if hits else None
-        delays_per_run.append(delays)
-        caught_per_run.append(sum(d is not None for d in delays.values()))
-    rate = alarms / cells
-    print(
-        f"\n{scenario}: pooled out-of-sample false-alarm rate {rate:.4f} over {cells} series-days"
+    runs = [hidden.fresh_series(scenario, seed) for seed in SEEDS]
+    score = hidden.fresh_score(
+        scenario, runs, [detect(daily) for _, series in runs for _, _, daily in series]
     )
-    for seed, delays in zip(SEEDS, delays_per_run, strict=True):
+    rate = score.false_alarm_rate
+    print(
+        f"\n{scenario}: pooled out-of-sample false-alarm rate {rate:.4f} over {score.cells} series-days"
+    )
+    for seed, delays in zip(SEEDS, score.delays, strict=True):
         print(f"  seed {seed}: detection delays (days) {delays}")
     assert rate <= hidden.FRESH_FALSE_ALARM_LIMIT
+    caught_per_run = score.caught_per_run
     assert sum(c >= 2 for c in caught_per_run) >= len(SEEDS) - 1, caught_per_run
