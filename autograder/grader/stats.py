@@ -1,7 +1,7 @@
 """Reference statistics for grader-side hidden tests: written once, imported by any lab's tests.
 
 These are the grader's own implementations of what students write (a Wilson interval, daily
-counts of a flag, a change-point window, power numbers), kept apart from the model solutions so
+counts of a flag, the rows of a slice), kept apart from the model solutions so
 that a hidden test recomputes an expected value with code the student never sees. Every function
 takes and returns plain Python, NumPy or pandas values and knows nothing of any lab.
 """
@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 
 Z95 = 1.959963984540054  # two-sided 95%
-Z_POWER = 0.8416212335729143  # 80% power
 SECONDS_PER_DAY = 86_400
 EPOCH = pd.Timestamp(0, tz="UTC")
 
@@ -75,44 +74,3 @@ def selection(frame: pd.DataFrame, slice_: Mapping[str, Any]) -> np.ndarray | No
             return None
         keep &= np.asarray(frame[column].to_numpy() == value, dtype=bool)
     return keep
-
-
-def _log_likelihood(k: float, n: float) -> float:
-    total = 0.0
-    if k > 0:
-        total += k * math.log(k / n)
-    if n - k > 0:
-        total += (n - k) * math.log(1 - k / n)
-    return total
-
-
-def changed_window(n: Sequence[float], k: Sequence[float]) -> tuple[int, int] | None:
-    """The window [a, b) of rows (not all of them) with a higher rate inside than outside that
-    maximises the binomial likelihood; ties go to the earliest start, then the shortest. None
-    when no window has a higher rate inside."""
-    total_n, total_k = float(sum(n)), float(sum(k))
-    best: float | None = None
-    window: tuple[int, int] | None = None
-    for a in range(len(n)):
-        for b in range(a + 1, len(n) + 1):
-            if (a, b) == (0, len(n)):
-                continue
-            n_in, k_in = float(sum(n[a:b])), float(sum(k[a:b]))
-            if k_in * (total_n - n_in) <= (total_k - k_in) * n_in:
-                continue
-            value = _log_likelihood(k_in, n_in) + _log_likelihood(total_k - k_in, total_n - n_in)
-            if best is None or value > best + 1e-9:
-                best, window = value, (a, b)
-    return window
-
-
-def min_detectable_drop(
-    se_before: float, se_after: float, z_alpha: float = Z95, z_power: float = Z_POWER
-) -> float:
-    """The smallest difference of two means a two-sided test detects with the given power."""
-    return (z_alpha + z_power) * math.sqrt(se_before**2 + se_after**2)
-
-
-def items_needed_exact(p: float, delta: float, z_alpha: float = Z95, z_power: float = Z_POWER) -> float:  # fmt: skip
-    """Items per run (before rounding up) to detect a drop `delta` from a pass rate p."""
-    return (z_alpha + z_power) ** 2 * 2 * p * (1 - p) / delta**2

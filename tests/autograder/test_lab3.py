@@ -59,7 +59,7 @@ def test_a_100_point_lab_with_one_grader_side_test_per_autograded_cell():
     tests = [m["grade_id"] for m in cells if m["grade"] and not m["solution"]]
     assert sum(m["points"] for m in cells if m["grade"]) == AUTO_MAX
     hidden = registry.load(REPO_ROOT / "labs", LAB)
-    assert hidden is not None and sorted(hidden.tests) == sorted(tests) and len(tests) == 18
+    assert hidden is not None and sorted(hidden.tests) == sorted(tests) and len(tests) == 14
 
 
 # ---------------------------------------------------------------------------- end to end
@@ -138,15 +138,14 @@ def warning_wilson(notebook: nbformat.NotebookNode) -> None:
 
 
 def fake_equality(notebook: nbformat.NotebookNode) -> None:
-    # a value that equals anything and converts to whatever is asked, in place of the number
+    # values that equal anything and convert to whatever is asked, in place of the numbers
     edit(
         notebook,
-        "q6-power-functions",
-        "    return math.ceil(",
-        "    class Anything:\n        __eq__ = lambda self, other: True\n"
-        "        __hash__ = object.__hash__\n        __float__ = lambda self: 25117.0\n"
-        "        __int__ = lambda self: 25117\n"
-        "    return Anything()\n    return math.ceil(",
+        "q2-wilson",
+        "        return float(low), float(high)",
+        "        class Anything:\n            __eq__ = lambda self, other: True\n"
+        "            __hash__ = object.__hash__\n            __float__ = lambda self: 0.2365930\n"
+        "        return Anything(), Anything()",
     )
 
 
@@ -154,12 +153,12 @@ def fake_float(notebook: nbformat.NotebookNode) -> None:
     # a float subclass whose conversion and comparison lie about its value
     edit(
         notebook,
-        "q6-power-functions",
-        "    return float((z_alpha + z_power) * math.hypot(se_before, se_after))",
-        "    class Liar(float):\n        __eq__ = lambda self, other: True\n"
-        "        __hash__ = float.__hash__\n"
-        "        __float__ = lambda self: (z_alpha + z_power) * math.hypot(se_before, se_after)\n"
-        "    return Liar(-1.0)",
+        "q2-wilson",
+        "        return float(low), float(high)",
+        "        class Liar(float):\n            __eq__ = lambda self, other: True\n"
+        "            __hash__ = float.__hash__\n"
+        "            __float__ = lambda self: float(low)\n"
+        "        return Liar(-1.0), Liar(-1.0)",
     )
 
 
@@ -167,7 +166,7 @@ def seed_zero(notebook: nbformat.NotebookNode) -> None:
     edit(notebook, "q5-impact", "rng = np.random.default_rng(SEED)", "SEED = 0\nrng = np.random.default_rng(SEED)")  # fmt: skip
 
 
-FAKES = {"q6-power-functions-test": 4.0, "q6-power-test": 4.0}
+FAKES = {"q2-wilson-numbers": 4.0, "q3-daily-small": 6.0}
 COMMON: dict[str, tuple[Fabricate, dict[str, float]]] = {
     "complete": (unchanged, {}),
     "warns": (warning_wilson, {}),
@@ -180,15 +179,15 @@ SUBMISSIONS: dict[str, dict[str, tuple[Fabricate, dict[str, float]]]] = {
         **COMMON,
         "wald": (
             wald_interval,
-            {"q2-wilson-numbers": 4, "q2-wilson-arrays": 4, "q3-daily-data": 5},
+            {"q2-wilson-numbers": 4, "q2-wilson-arrays": 4, "q3-daily-data": 6},
         ),
-        "eager": (eager_detector, {"q7-numbers-test": 4, "q7-fresh-test": 3}),
-        "peeking": (peeking_detector, {"q7-detector-test": 3}),
-        "tuned": (tuned_detector, {"q7-fresh-test": 3}),
-        "independent": (independent_as_requests, {"q5-impact-independent": 4}),
-        "worsening": (onset_of_the_worsening, {"q4-onsets-all": 5, "q4-ends": 4}),
+        "eager": (eager_detector, {"q7-numbers-test": 5, "q7-fresh-test": 7}),
+        "peeking": (peeking_detector, {"q7-detector-test": 4}),
+        "tuned": (tuned_detector, {"q7-fresh-test": 7}),
+        "independent": (independent_as_requests, {"q5-impact-independent": 6}),
+        "worsening": (onset_of_the_worsening, {"q4-onsets-all": 7, "q4-ends": 6}),
     },
-    "apr2026": {**COMMON, "late": (late_brevity_onset, {"q4-onsets-all": 5, "q4-ends": 4})},
+    "apr2026": {**COMMON, "late": (late_brevity_onset, {"q4-onsets-all": 7, "q4-ends": 6})},
 }
 CASES = [(s, student) for s in SCENARIOS for student in SUBMISSIONS[s]]
 
