@@ -1,20 +1,28 @@
-"""Claims a post-mortem makes that the evidence can confirm: its dates, and its timeline's sources.
+"""Claims a post-mortem makes that the evidence can confirm: its dates, its numbers, and its
+timeline's sources.
 
-A report that says "the fix was complete on 4 Sep" when the change log says 18 Sep is wrong in a
-way a reader acts on. Two checks, both used by lab 4's self-checks and its grader:
+A report that says "the fix was complete on 4 Sep" when the change log says 18 Sep, or "12% of
+users" when the impact record says 8%, is wrong in a way a reader acts on. The checks, used by
+lab 4's self-checks and its grader:
 
     date_claims(markdown, year=2025)              # every date the prose states, parsed
     unsupported_dates(markdown, evidence, year)   # those on no day of the evidence
+    number_claims(markdown)                       # every other number the prose states
+    unsupported_numbers(markdown, evidence)       # those no evidence value rounds to
     timeline_source_problems(timeline, records)   # rows whose source does not show that time
 
 Evidence is a set of days: the timeline's own rows, the change log, the chat, the data's first
 and last day, the review date and the action items' due dates. A date that is on none of them is
-either a mistake or a fact the timeline is missing; the message says which to look for. Nothing
-here knows the answer to an incident.
+either a mistake or a fact the timeline is missing; the message says which to look for. Evidence
+for a number is a set of values (the impact record, numbers the change log and the chat state,
+durations between moments of the evidence): a number the prose states must be one of them as
+written, that is rounded to the digits it shows. Nothing here knows the answer to an incident.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -28,12 +36,18 @@ from labkit.checks import check_no_problems, check_type
 __all__ = [
     "SOURCE_TABLES",
     "DatedClaim",
+    "NumberClaim",
+    "NumberEvidence",
     "check_dates",
+    "check_numbers",
     "check_timeline_sources",
     "date_claims",
     "evidence_days",
+    "evidence_numbers",
+    "number_claims",
     "timeline_source_problems",
     "unsupported_dates",
+    "unsupported_numbers",
 ]
 
 _MONTHS = {
@@ -135,6 +149,161 @@ def check_dates(
         expected="every date on a day the evidence shows (your timeline, the change log, the "
         "chat, the data's window, the review, the due dates)",
         hint="correct the date, or add the event it dates to your timeline with its source",
+    )
+
+
+# -- numbers ------------------------------------------------------------------------------------
+# A number standing alone: not part of an identifier (sim-sonnet-4-6, P0, fp32, 200k, v2), a
+# version (2.1.101), a time of day (14:05) or a range written with a hyphen inside a word.
+_NUMBER = re.compile(
+    r"(?<![\w.:/#@$-])(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?P<decimals>\.\d+)?"
+    r"(?P<percent>\s?%|\s?per\s?cent\b|\s?percent\b)?(?![\w:/]|\.\d|-\w)"
+)
+# The unit of a duration, right after its number ("45 days", "3.5 hours", "90 min").
+_UNIT = re.compile(r"[ \t]*(?:(?P<day>days?)|(?P<hour>hours?|hrs?|h)|(?P<minute>minutes?|mins?))\b")
+_UNIT_SECONDS = {"day": 86_400.0, "hour": 3_600.0, "minute": 60.0}
+_LIST_NUMBER = re.compile(r"^[ \t]*\d+[.)][ \t]", re.M)
+_TIME_OF_DAY = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b")
+# Numbers a report may always state: counts of a few things ("three fixes", "5 actions"), whole
+# and no share, and years.
+SMALL_COUNT = 12
+_YEARS = range(1990, 2101)
+
+
+@dataclass(frozen=True)
+class NumberClaim:
+    """A number as the prose writes it, its value, how precisely it is written, and its unit:
+    "%" for a share, "day", "hour" or "minute" for a duration, "" for anything else."""
+
+    text: str
+    value: float
+    unit: str
+    decimals: int
+    position: int
+
+
+@dataclass(frozen=True)
+class NumberEvidence:
+    """What a report's numbers may be: values (counts, shares as fractions, numbers the evidence
+    states) and durations between moments of the evidence, in seconds."""
+
+    values: frozenset[float]
+    durations: frozenset[float]
+
+
+def _blank(text: str, pattern: re.Pattern[str]) -> str:
+    return pattern.sub(lambda m: " " * len(m.group()), text)
+
+
+def _value_of(match: re.Match[str]) -> float:
+    return float(match.group("number").replace(",", "") + (match.group("decimals") or ""))
+
+
+def number_claims(markdown: str, *, year: int | None = None) -> list[NumberClaim]:
+    """Every number the prose states outside code, dates, times of day, list numbers and
+    identifiers; small counts (up to SMALL_COUNT, whole, not a share) and years are left out."""
+    text = _blank(_blank(markdown, _COMMENT), _CODE)
+    for claim in date_claims(text, year=year or 2000):
+        end = claim.position + len(claim.text)
+        text = text[: claim.position] + " " * len(claim.text) + text[end:]
+    text = _blank(_blank(text, _TIME_OF_DAY), _LIST_NUMBER)
+    claims = []
+    for match in _NUMBER.finditer(text):
+        decimals = match.group("decimals") or ""
+        value = _value_of(match)
+        unit_match = _UNIT.match(text, match.end())
+        unit = "%" if match.group("percent") else ""
+        if not unit and unit_match:
+            unit = next(name for name, found in unit_match.groupdict().items() if found)
+        if not decimals and not unit and (value <= SMALL_COUNT or int(value) in _YEARS):
+            continue
+        claims.append(
+            NumberClaim(
+                match.group().strip(), value, unit, max(0, len(decimals) - 1), match.start()
+            )
+        )
+    return claims
+
+
+def evidence_numbers(*sources: Any, moments: Iterable[Any] = ()) -> NumberEvidence:
+    """The numbers a report may state: those of any mix of numbers, mappings of them (an impact
+    record) and texts (the numbers a change log or a chat states; "82.1%" is the share 0.821),
+    and the durations between any two of `moments`."""
+    values: set[float] = set()
+    for source in sources:
+        items: Iterable[Any]
+        if isinstance(source, Mapping):
+            items = source.values()
+        elif isinstance(source, pd.Series | pd.Index | list | tuple | set | frozenset):
+            items = source
+        else:
+            items = [source]
+        for item in items:
+            if isinstance(item, bool) or item is None:
+                continue
+            if isinstance(item, str):
+                for match in _NUMBER.finditer(item):
+                    values.add(
+                        _value_of(match) / 100 if match.group("percent") else _value_of(match)
+                    )
+            elif isinstance(item, int | float) and math.isfinite(float(item)):
+                values.add(float(item))
+    stamps = sorted({pd.Timestamp(m) for m in moments if _is_moment(m)})
+    durations = {(b - a).total_seconds() for a, b in itertools.combinations(stamps, 2)}
+    return NumberEvidence(frozenset(values), frozenset(durations))
+
+
+def _is_moment(value: Any) -> bool:
+    if value is None or isinstance(value, str) or pd.isna(value):
+        return False
+    return pd.Timestamp(value).tzinfo is not None
+
+
+def _written_as(claim: NumberClaim, value: float) -> bool:
+    """Whether `value` is what the claim shows: rounded, or cut, to the claim's digits; whole
+    numbers of 100 and more may be rounded to their significant figures ("about 1,600" for
+    1,617)."""
+    unit = 10.0**-claim.decimals
+    if claim.value - unit / 2 - 1e-9 <= value < claim.value + unit - 1e-9:
+        return True
+    digits = str(int(claim.value))
+    zeros = len(digits) - len(digits.rstrip("0"))
+    if claim.decimals == 0 and claim.value >= 100 and zeros:
+        return abs(value - claim.value) <= 10.0**zeros / 2 + 1e-9
+    return False
+
+
+def _supported(claim: NumberClaim, evidence: NumberEvidence) -> bool:
+    if claim.unit == "%":  # a share: a value as a fraction, written in per cent
+        return claim.value in (0.0, 100.0) or any(
+            _written_as(claim, v * 100) for v in evidence.values
+        )
+    if claim.unit in _UNIT_SECONDS:  # a duration: a value in that unit, or a pair of moments
+        seconds = _UNIT_SECONDS[claim.unit]
+        return any(_written_as(claim, v) for v in evidence.values) or any(
+            _written_as(claim, d / seconds) for d in evidence.durations
+        )
+    return any(_written_as(claim, v) for v in evidence.values)
+
+
+def unsupported_numbers(
+    markdown: str, evidence: NumberEvidence, *, year: int | None = None
+) -> list[NumberClaim]:
+    return [c for c in number_claims(markdown, year=year) if not _supported(c, evidence)]
+
+
+def check_numbers(
+    markdown: Any, evidence: NumberEvidence, *, year: int | None = None, what: str = "report_prose"
+) -> None:
+    check_type(markdown, str, what, "a str of Markdown (a triple-quoted string)")
+    check_no_problems(
+        [repr(c.text) for c in unsupported_numbers(markdown, evidence, year=year)],
+        f"the numbers {what} states",
+        expected="every number one the evidence shows as written: a value of your impact record, "
+        "a number the change log or the chat states, or a duration between moments of the evidence",
+        hint="quote numbers from your variables (f-strings), and put every number you compute "
+        "into impact (an entry of your own says what it counts); an identifier or a status code "
+        "that is no claim goes in `code`",
     )
 
 

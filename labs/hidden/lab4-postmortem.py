@@ -28,11 +28,14 @@ from labkit.blameless import check_blameless
 from labkit.checks import CheckFailed, check, check_type
 from labkit.claims import (
     check_dates,
+    check_numbers,
     check_timeline_sources,
     evidence_days,
+    evidence_numbers,
     timeline_source_problems,
 )
 from labkit.postmortem import (
+    PRIORITY_DEADLINE_DAYS,
     action_problems,
     check_action_items,
     check_blameless_text,
@@ -66,7 +69,7 @@ SECTION_WORDS = {
     "lucky": 10,
 }
 MIN_REPORT_WORDS = 300
-MIN_OTHER_EVENTS = 5
+MIN_OTHER_EVENTS = 3
 MIN_ACTIONS = 5
 
 
@@ -496,6 +499,41 @@ def report_dates(nb: Submission) -> None:
         list(actions["due"]),
     )
     check_dates(prose, evidence, year=brief.data_start.year)
+
+
+@hidden_test("q5-numbers-test")
+def report_numbers(nb: Submission) -> None:
+    """Every number the prose states is, as written, one the evidence shows: a value of the
+    student's impact record (its graded fields are checked against the truth by the section 3
+    tests), a number the grader's change log or chat states, an eval score, a priority deadline,
+    the size of the data, or a duration between moments of the evidence (the grader's tables and
+    the student's timeline rows whose sources hold up)."""
+    brief = brief_of(nb)
+    prose, timeline, impact = nb.values("report_prose", "timeline", "impact")
+    check_type(prose, str, "report_prose", "a str of Markdown (a triple-quoted string)")
+    check_type(timeline, pd.DataFrame, "timeline", "a pandas DataFrame (see Exercise 2)")
+    check_type(impact, dict, "impact", "a dict (see Exercise 3)")
+    records = records_of(brief)
+    supported = [] if timeline_source_problems(timeline, records) else list(timeline["time"])
+    requests = records["requests"]
+    evidence = evidence_numbers(
+        {k: v for k, v in impact.items() if isinstance(v, int | float)},
+        list(records["changes"]["description"]),
+        list(records["oncall"]["message"]),
+        records["evals"]["score"],
+        list(PRIORITY_DEADLINE_DAYS.values()),
+        len(requests),
+        requests["user"].nunique(),
+        moments=[
+            *supported,
+            *records["changes"]["time"],
+            *records["oncall"]["time"],
+            brief.data_start,
+            brief.data_end,
+            brief.review_date,
+        ],
+    )
+    check_numbers(prose, evidence, year=brief.data_start.year)
 
 
 @hidden_test("q5-blameless-test")

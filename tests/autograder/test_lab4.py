@@ -209,6 +209,15 @@ def wrong_c(notebook: nbformat.NotebookNode) -> None:
     )
 
 
+def typed_number(notebook: nbformat.NotebookNode) -> None:
+    # a share typed by hand into the prose: no value of the record or the evidence shows it
+    append(
+        notebook,
+        "q5-prose",
+        'report_prose += "\\nAbout 12.5% of the affected users wrote to support.\\n"',
+    )
+
+
 def fakes_numbers(notebook: nbformat.NotebookNode) -> None:
     # objects equal to everything, and a float subclass that lies about comparisons, in place of
     # the numbers while the impact tests run; the true numbers come back for the report
@@ -241,7 +250,7 @@ FABRICATIONS: dict[str, tuple[Fabricate, dict[str, float]]] = {
             "q2-timeline-test": 6,
             "q3-impact-numbers-test": 10,
             "q4-actions-test": 7,
-            "q5-sections-test": 6,
+            "q5-sections-test": 4,
         },
     ),
     "wrong-b": (
@@ -253,10 +262,11 @@ FABRICATIONS: dict[str, tuple[Fabricate, dict[str, float]]] = {
             "q2-timeline-sources-test": 4,
             "q3-impact-durations-test": 4,
             "q4-actions-coverage-test": 6,
-            "q5-blameless-test": 10,
+            "q5-blameless-test": 7,
         },
     ),
     "wrong-c": (wrong_c, {"q2-timeline-sources-test": 4, "q5-dates-test": 5}),
+    "typed": (typed_number, {"q5-numbers-test": 5}),
     "fakes": (fakes_numbers, {"q3-impact-numbers-test": 10, "q3-impact-durations-test": 4}),
 }
 FEEDBACK = {
