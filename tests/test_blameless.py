@@ -244,3 +244,75 @@ def test_a_month_next_to_a_day_is_a_date_even_when_it_is_also_a_given_name(text)
 
 def test_the_same_month_word_acting_as_a_person_is_still_a_name():
     assert [f.kind for f in check_blameless("Jan approved the change.")] == ["personal_name"]
+
+
+# Classes of blaming phrasing the check generalises (written for these tests, not taken from the
+# corpus): each sentence must be flagged, wherever the finding falls.
+BLAMING_CLASSES = [
+    # passive blame with its agent
+    "The rollback plan was ignored by the release captain.",
+    "The freeze was bypassed by the mobile lead.",
+    "The change was pushed by the intern without review.",
+    # a relative clause carries the omission
+    "The alert was muted by the on-call engineer, who then forgot to unmute it.",
+    # names of many cultures, used with an operator's neutral verb or as a source
+    "Siobhán restarted the broker at 11:02.",
+    "Tarek rolled back the release after the alarm.",
+    "Ana-Lucía Ferreira opened the incident.",
+    "Per Rahul, the migration ran twice.",
+    "The pager was handed over from Kwame to the night shift on-call.",
+    "Ji-hoon's script removed the old indexes.",
+    # counterfactuals with a negation, a contraction or "they"
+    "The incident was avoidable had the DBA not dropped the index.",
+    "If the operator hadn't restarted the primary, we would have been fine.",
+    "Had they read the runbook, the restart would have been safe.",
+    "A quick look at the dashboard by the on-call would have prevented the outage.",
+    # traits and what a person "needs to" be
+    "An overconfident reviewer approved the change.",
+    "The on-call was apathetic and slow.",
+    "The operator needs to pay more attention.",
+    # sarcasm without the old markers
+    "The platform team once again shows that testing is optional.",
+    "Stellar planning by the release team as usual.",
+    "Kudos to the platform team for finding out in production that the disk was full.",
+    # scare quotes owned by a person, and an elided possessive of fault
+    "The DBA's 'backup' turned out to be empty.",
+    "The 'fix' from the contractor broke checkout.",
+    "Not the cache's fault; the reviewer's.",
+    # haste, and a role without an article in a timeline cell
+    "The release manager blew through the change freeze.",
+    "The engineer pushed straight to production.",
+    "| 03:12 | reviewer ignores the warning | Slack |",
+]
+
+# ... and what must stay quiet next to them.
+BLAMELESS_NEIGHBOURS = [
+    "Argo rolled back the deploy after the health check failed.",
+    "Automation restarted the pods at 03:10.",
+    "Responders drained the zone at 14:05.",
+    "Follow-up's script ran without errors.",
+    "The alert was silenced by the maintenance window automation.",
+    "The warning was ignored by the parser, which treats it as informational.",
+    "If they had been configured with a longer TTL, the caches would have survived.",
+    "According to Grafana, latency peaked at 14:07.",
+    "Traffic moved from Frankfurt to Dublin at 10:05.",
+    "The test shows that the cache is optional for small tenants.",
+    "A simple lint rule would have caught the typo.",
+    "The responder was inexperienced with the new database, and the runbook did not cover it.",
+    "The runbook's 'quick restart' section was out of date.",
+    "They never received the alert because it was routed to a retired channel.",
+    "The monitoring system sat on the queue for nine minutes due to a batching delay.",
+    "Per the runbook, the on-call silenced P4 alerts overnight.",
+    "Anyone on call could have run the same query and reached the same conclusion.",
+    "Cassandra compaction fell behind during the repair.",
+]
+
+
+@pytest.mark.parametrize("text", BLAMING_CLASSES)
+def test_each_class_of_blaming_phrasing_is_flagged(text):
+    assert check_blameless(text) != []
+
+
+@pytest.mark.parametrize("text", BLAMELESS_NEIGHBOURS)
+def test_the_blameless_neighbours_of_those_classes_stay_quiet(text):
+    assert flagged(text) == []

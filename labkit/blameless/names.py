@@ -19,7 +19,19 @@ from labkit.blameless.findings import Finding
 
 # Products, models and platforms that share a spelling with a given name: never a person here.
 PRODUCTS = frozenset(
-    {"Claude", "Alexa", "Siri", "Cortana", "Gemini", "Sonnet", "Opus", "Haiku", "Jenkins", "Watson"}
+    {
+        "Claude",
+        "Alexa",
+        "Siri",
+        "Cortana",
+        "Gemini",
+        "Sonnet",
+        "Opus",
+        "Haiku",
+        "Jenkins",
+        "Watson",
+        "Cassandra",
+    }
 )
 
 NAME_SUGGESTION = (
@@ -65,7 +77,7 @@ PERSON_VERBS = _words(
     realised realized started stopped acknowledged acked handed shipped introduced caused
     didn't neglected ignored messed dropped wanted agreed suggested mentioned reported rushed
     skipped approves forgot overlooked acks acknowledges joins escalates pages notices confirms
-    posts declares declared hands"""
+    posts declares declared hands signed updated reverted rebooted replaced"""
 )
 # What a month or a place can do too ("May saw a rise", "Virginia failed over").
 _PLACE_VERBS = _words("failed broke caused started stopped made changed should saw owns owned took")
@@ -211,10 +223,45 @@ _PEOPLE_ONLY = (
     r"volunteered|coordinated|apologised|apologized)"
 )
 _CAPITALISED = r"(?-i:[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:[-'][A-ZÀ-ÖØ-Þ]?[a-zß-öø-ÿ]+)?)"
+# What an operator does to a system, with its object: "Tomás updated the status page",
+# "Oluwaseun rolled back the deploy". Tools do these too ("Argo rolled back the deploy"), so a
+# word counts as a name here only when it is no known product and does not look like an English
+# noun (see _looks_like_a_noun).
+_OPERATOR_VERB = (
+    r"(?:updated|rolled back|restarted|reverted|opened|closed|replaced|paused|resumed|drained|"
+    r"rebooted|scaled|created|removed|deleted|edited|killed|disabled|enabled|declared|migrated|"
+    r"rotated|renewed|patched|upgraded|downgraded|silenced|muted|cordoned|promoted|re-?ran|"
+    r"kicked off|cleared|flushed|purged|restored|unblocked|re-?enabled|bumped|added|fixed|"
+    r"rebuilt|redeployed|deployed|shipped|ran|started|stopped|failed over|handed over|"
+    r"took over|signed off|wrote|published|announced|assigned|closed out|led|chaired)"
+    r"\s+(?:back\s+|over\s+|out\s+|off\s+|on\s+)?(?:the|a|an|our|their|his|her|all|every|both|"
+    r"its)\b"
+)
 _UNLISTED = re.compile(
     r"(?P<name>" + _CAPITALISED + r")(?P<surname>\s+" + _CAPITALISED + r")?"
     r"(?:\s+and\s+" + _CAPITALISED + r")?(?:\s+\([^)]{0,40}\))?"
     r"(?P<dept>\s+from\s+(?:the\s+)?[\w-]+(?:\s+team)?)?\s+(?:\w+ly\s+)?" + _PEOPLE_ONLY + r"\b"
+    r"|(?<![\w'’-])(?P<operator>"
+    + _CAPITALISED
+    + r")(?P<operator_surname>\s+"
+    + _CAPITALISED
+    + r")?"
+    r"(?:\s+and\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?team)?\s+(?:\w+ly\s+)?" + _OPERATOR_VERB + r""
+    # the source of a statement: "Per Dmitri, the config had been changed"
+    r"|\b(?:per|according to)\s+(?P<source>"
+    + _CAPITALISED
+    + r")(?:\s+"
+    + _CAPITALISED
+    + r")?\s*[,:]"
+    # a handover between a person and a role: "handed over from Aroha to the EU on-call"
+    r"|\bfrom\s+(?P<handover>" + _CAPITALISED + r")\s+to\s+(?:the|a|an|our)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:on-?call|engineer|responder|commander|lead|shift|rotation|primary|secondary)\b"
+    r"|\bto\s+(?P<handee>" + _CAPITALISED + r")\s+from\s+(?:the|a|an|our)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:on-?call|engineer|responder|commander|lead|shift|rotation|primary|secondary)\b"
+    # a name only a person has, owning a piece of work at the start of a sentence: "Hyun-woo's
+    # script" (a capital there is no evidence, so the word must look like no English word)
+    r"|^\W*(?P<shaped>" + _CAPITALISED + r")['’]s\s+(?:[\w-]+\s+)?(?:script|change|fix|commit|"
+    r"review|pr|code|query|config|patch|migration|deploy|branch|laptop|account|runbook)\b"
     r"|\b(?:thanks|thank you|kudos|shout-?out|props|credit|grateful|gratitude)\s+"
     r"(?:to\s+|for\s+)?(?P<thanked>" + _CAPITALISED + r")"
     r"|(?:^|[:|]\s*|[-*]\s+)(?P<owner>" + _CAPITALISED + r")\s+to\s+(?:add|fix|write|update|"
@@ -323,7 +370,181 @@ ORGANISATIONS = frozenset(
         "Twitter",
         "Reddit",
         "Discord",
+        # infrastructure tools that run operators' verbs themselves ("Argo rolled back the deploy")
+        "Argo",
+        "Spinnaker",
+        "Flux",
+        "Helm",
+        "Ansible",
+        "Puppet",
+        "Chef",
+        "Salt",
+        "Nomad",
+        "Consul",
+        "Vault",
+        "Envoy",
+        "Istio",
+        "Linkerd",
+        "Nginx",
+        "Karpenter",
+        "Patroni",
+        "Airflow",
+        "Celery",
+        "Sidekiq",
+        "Elasticsearch",
+        "Kibana",
+        "Logstash",
+        "Pulumi",
+        "Buildkite",
+        "Bamboo",
+        "Watchtower",
+        "Rundeck",
+        "Velero",
+        "Keda",
+        "Graphite",
+        "Sentinel",
+        "Lambda",
+        "Nagios",
+        "Zabbix",
+        "Trino",
+        "Presto",
+        "Spark",
+        "Hadoop",
+        "Flink",
+        "Cloudfront",
+        "CloudFront",
+        "Zookeeper",
+        "Etcd",
+        "Thanos",
+        "Loki",
+        "Mimir",
+        "Tempo",
+        "Jaeger",
+        "Zipkin",
+        "Kong",
+        "Traefik",
+        "Haproxy",
+        "HAProxy",
+        "Varnish",
+        "Memcached",
+        "Mongo",
+        "MongoDB",
+        "Mysql",
+        "MySQL",
+        "Vitess",
+        "Cockroach",
+        "CockroachDB",
+        "Dynamo",
+        "DynamoDB",
+        "Aurora",
+        "Spanner",
+        "Bigtable",
+        "BigQuery",
+        "Snowflake",
+        "Databricks",
+        "Temporal",
+        "Atlantis",
+        "Flagger",
+        "Backstage",
+        "Rollbar",
+        "Bugsnag",
+        "Harbor",
+        "Artifactory",
+        "Nexus",
+        "Sonar",
+        "SonarQube",
+        "Snyk",
+        "Trivy",
+        "Falco",
+        "Calico",
+        "Cilium",
+        "Ceph",
+        "Minio",
+        "MinIO",
+        "Longhorn",
+        "Rook",
+        "Rancher",
+        "Openshift",
+        "OpenShift",
+        "Tekton",
+        "Drone",
+        "Concourse",
+        "Gitea",
+        "Keycloak",
+        "Auth0",
+        "Cloudwatch",
+        "CloudWatch",
+        "Stackdriver",
+        "Pagerduty",
+        "Incident",
+        "Firehose",
+        "Kinesis",
+        "Pubsub",
+        "Rabbit",
+        "RabbitMQ",
+        "Pulsar",
+        "Nats",
+        "NATS",
+        "Resque",
+        "Hangfire",
+        "Quartz",
+        "Cronitor",
+        "Healthchecks",
+        "Pingdom",
+        "Uptime",
+        "Packer",
+        "Vagrant",
+        "Crossplane",
+        "Kustomize",
+        "Skaffold",
+        "Tilt",
+        "Garden",
+        "Bazel",
+        "Gradle",
+        "Maven",
     ]
+)
+
+
+# Endings of English nouns and adverbs after a stem of three letters or more (the -er of
+# "Scheduler", the -s of "Responders", the -ly of "Eventually"), which given names of most
+# cultures do not have ("Ling" and "Igor" keep theirs: their stems are too short).
+_NOUN_ENDING = re.compile(
+    r"(?<=[a-zß-ÿ]{3})(?:ing|tion|sion|ment|ness|ity|er|or|ers|ors|ists|ance|ence|ism|ure|ics|age|"
+    r"ive|ship|ful|less|ies|ble|ary|ly|ts|ds|gs|ks|ps|nes|des|tes|ses|ces|ons|ups)$"
+)
+
+
+def _looks_like_a_noun(word: str) -> bool:
+    return bool(_NOUN_ENDING.search(word.lower())) or word.lower() in _COMMON_SUBJECTS
+
+
+# Capitalised words that open a sentence as the subject of an operator's verb and are no name.
+_COMMON_SUBJECTS = _words(
+    """automation tooling chaos cron puppet chef salt argo flux helm spinnaker ansible nomad consul
+    vault envoy istio linkerd nginx karpenter patroni airflow celery sidekiq elasticsearch kibana
+    pulumi buildkite bamboo watchtower autoscaling failover replication everyone someone nobody
+    ops infra oncall engineering support security nginx haproxy traefik kong zookeeper etcd"""
+)
+
+
+def _name_shaped(word: str) -> bool:
+    """A spelling English words rarely have: a letter with a diacritic ("Tomás", "Björn") or a
+    hyphen between two parts that are no English words ("Hyun-woo", "Mei-Ling")."""
+    if not word.isascii():
+        return True
+    first, _, second = word.lower().partition("-")
+    parts = (first, second)
+    return bool(second) and not any(
+        _looks_like_a_noun(part) or part in _COMPOUND_PARTS for part in parts
+    )
+
+
+# Parts of English compounds with a hyphen ("Follow-up", "Roll-back", "Self-merge").
+_COMPOUND_PARTS = _words(
+    """up in on off out back over down by only run pre post self non re co sub dry opt add set
+    sign check roll hand follow read write built fall hot cold multi cross hard soft one two
+    three first last high low long short fail safe fast slow make break look cut clean log"""
 )
 
 
@@ -342,24 +563,35 @@ def _unlisted_findings(number: int, line: str) -> Iterator[Finding]:
                 "titled",
                 "member",
                 "apposed",
+                "operator",
+                "source",
+                "handover",
+                "handee",
+                "shaped",
             )
             if match.group(g)
         )
         word, start = match.group(group), match.start(group)
         if word in _NOT_NAMES or word in PRODUCTS or word in ORGANISATIONS or word.isupper():
             continue
-        surname = (match.group("surname") or "").strip()
+        if group == "operator" and _looks_like_a_noun(word) and not _name_shaped(word):
+            continue  # "Automation restarted the pods", "Responders drained the zone"
+        if group == "shaped" and not _name_shaped(word):
+            continue
+        surname = (match.group("surname") or match.group("operator_surname") or "").strip()
         if surname in _NOT_NAMES or surname in ORGANISATIONS:
             continue  # "Tidewell Review posted": a product, not a first and last name
         if (
             word in names
-            and group == "name"
-            and not (match.group("surname") or match.group("dept"))
+            and group in ("name", "operator")
+            and not (
+                match.group("surname") or match.group("dept") or match.group("operator_surname")
+            )
         ):
             continue  # a listed name before a verb is judged by its kind (_acts_as_name)
         # A place preposition before the name is no evidence in the forms that say it is a
         # person ("summary from Lucía (IC)"); a thing after it still is ("Jarvis, our bot").
-        places_count = group in ("name", "possessor", "agent")
+        places_count = group in ("name", "possessor", "agent", "operator")
         if _is_thing(line, start, start + len(word), places=places_count):
             continue
         yield Finding(number, start + 1, word, "personal_name", NAME_SUGGESTION)

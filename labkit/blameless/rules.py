@@ -25,7 +25,7 @@ _ROLE_NOUN = (
     r"committer|maintainer|programmer|coder|tester|qa|ops|devops|dba|architect|someone|"
     r"commander|liaison|coordinator|member|hire|junior|senior|primary|secondary|shift|"
     r"oncaller|crew|squad|department|vendor|contractor|consultant|technician|tech|sysadmin|"
-    r"specialist|scientist|researcher|designer|approvers?|on-?call engineer)s?"
+    r"specialist|scientist|researcher|designer|approvers?|on-?call engineer|captain)s?"
 )
 _PRONOUN = (
     r"\b(?:he|she|I|you|someone|somebody|nobody|no one|whoever|everyone|everybody|anyone|"
@@ -35,7 +35,12 @@ _PRONOUN = (
 _DEPARTMENT = (
     r"(?-i:\b(?:Operations|Ops|Engineering|QA|DevOps|SRE|Support|Security|Product|Management|"
     r"Leadership|IT|Networking|Infra|Infrastructure|Platform|Legal|Finance|Marketing|Sales|"
-    r"ops|qa|devops|dbas?|DBAs?|SREs)\b)"
+    r"ops|qa|devops|dbas?|DBAs?|SREs|Mobile|Web|Frontend|Backend|Storage|Payments|Billing)\b)"
+)
+# A role with no article opens a timeline cell or a terse note: "on-call ignores second page".
+_BARE_ROLE = (
+    r"(?P<bare>\A(?:[-*+]\s+)?(?:\d{1,2}:\d{2}(?:\s*UTC)?\s*[-–—:]?\s*)?(?:on-?call(?:er)?|"
+    r"oncaller|reviewer|approver|operator|deployer|responder|dba|sre)\b)"
 )
 # What may follow a role before its verb: "the author of the change", "the engineer who wrote
 # the script", "anyone on the team", "the SRE on duty".
@@ -50,7 +55,7 @@ _SUBJECT = (
     + _QUALIFIER
     + r"|(?P<role>\b(?:the|a|an|our|their|his|her|that|this|one|another|each|every|some|your|my|"
     r"both|all|several|two|three|many|most)"
-    r"\s+(?:[\w-]+\s+){0,2}?"
+    r"\s+(?:[\w'’-]+\s+){0,2}?"
     + _ROLE_NOUN
     + r"\b)"
     + _QUALIFIER
@@ -58,9 +63,39 @@ _SUBJECT = (
     + _DEPARTMENT
     + r")"
     r"|(?P<handle>(?<![\w@])@[A-Za-z][\w.-]*)"
-    r"|(?P<capitalised>(?-i:\b[A-Z][a-z]+\b)))"
+    r"|" + _BARE_ROLE + r"|(?P<capitalised>(?-i:\b[A-Z][a-z]+\b)))"
 )
 _SUBJECT_ONLY = re.compile(_SUBJECT, re.I)
+# Acts on production that are neutral alone and blame with a wrong target or a skipped control.
+_DESTRUCTIVE_ACT = (
+    r"dropped|deleted|removed|wiped|truncated|drained|overwrote|ran|pushed|deployed|restarted|"
+    r"killed|rebooted|reverted|disabled|merged|changed|applied|shipped|silenced|muted|turned off|"
+    r"force-pushed"
+)
+_DESTRUCTIVE_PARTICIPLE = (
+    r"dropped|deleted|removed|wiped|truncated|drained|overwritten|run|pushed|deployed|restarted|"
+    r"killed|rebooted|reverted|disabled|merged|changed|applied|shipped|silenced|muted|turned off|"
+    r"force-pushed|approved"
+)
+_AGAINST_PROCESS = (
+    r"(?:instead of|rather than|without (?:any |a |an )?(?:approval|review|asking|checking|testing|"
+    r"telling|ticket|permission|sign-off|signoff|backup|warning|notice)|while (?:it|they|the \w+) "
+    r"(?:was|were) still|by mistake|by accident)\b"
+)
+# Traits only a person has, which judge the person rather than describe conditions.
+_PERSON_TRAIT = (
+    r"inexperienced|overconfident|over-confident|disengaged|sluggish|apathetic|indifferent|"
+    r"oblivious|unmotivated|uninterested|checked out|unfocused|arrogant|careless|clueless|lazy|"
+    r"negligent|reckless|incompetent|sloppy|inattentive"
+)
+# What a person can be said to have done to a signal, a step or a safeguard that blames them, in
+# the passive: "was ignored by ...", "was bypassed by ...".
+_NEGLECT_PARTICIPLE = (
+    r"ignored|overlooked|neglected|skipped|forgotten|disregarded|dismissed|brushed off|"
+    r"bypassed|circumvented|botched|bungled|mishandled|misconfigured|misread|rushed(?: out| through)?|"
+    r"rubber[- ]?stamped|waved through|glossed over|sat on|shrugged off|swept aside|overridden "
+    r"without (?:review|approval)"
+)
 _BETWEEN = (
     r"(?:\s+(?:\w+ly|just|also|then|again|still|even|had|has|have|must have|never|simply|and|"
     r"apparently|clearly|obviously|once again|yet again))*\s+"
@@ -131,17 +166,56 @@ def _after_person(verbs: str) -> str:
     return _SUBJECT + _BETWEEN + r"(?P<verb>" + verbs + r")\b"
 
 
+# Doing what the written process says is no omission: "per the runbook, the on-call ignored P4
+# alerts overnight".
+_BY_THE_BOOK = re.compile(
+    r"\b(?:per|following|according to|in line with|as (?:required|instructed|directed) by)\s+"
+    r"(?:the\s+|our\s+|its\s+)?(?:[\w-]+\s+)?(?:runbook|playbook|policy|procedure|process|"
+    r"checklist|guidance|escalation policy|rota|rotation rules)\b",
+    re.I,
+)
+# "even though the guide was in their drafts": a concession adds to the blame, it is no reason.
+_CONCESSION = re.compile(
+    r"\b(?:even though|even if|although|despite|in spite of|even after)\b", re.I
+)
+# "since the spring planning cycle" tells when, not why.
+_SINCE_WHEN = re.compile(
+    r"since\s+(?:the\s+|last\s+|early\s+|late\s+|mid-?)?(?:[\w-]+\s+){0,2}?(?:spring|summer|autumn|"
+    r"fall|winter|morning|evening|night|week|month|year|quarter|cycle|sprint|release|launch|"
+    r"yesterday|then|\d|(?-i:[A-Z][a-z]+day|January|February|March|April|May|June|July|August|"
+    r"September|October|November|December))",
+    re.I,
+)
+
+
 def _explained(match: re.Match[str], line: str) -> bool:
-    """A person's failure with its reason in the same sentence ("... because the VPN was down");
-    not when the reason is again the person's doing ("because he had muted the channel")."""
+    """A person's failure with its reason in the same sentence ("... because the VPN was down"),
+    or done as the written process says ("per the runbook, ..."); not when the reason is again
+    the person's doing ("because he had muted the channel")."""
+    if _BY_THE_BOOK.search(line[: match.start()]):
+        return True
     rest = line[match.end() :]
     reason = _REASON.search(rest)
-    if reason is None:
+    if reason is None or _SINCE_WHEN.match(rest, reason.start()):
+        return False
+    if _CONCESSION.search(rest[: reason.start()]):
         return False
     after = rest[reason.end() :]
     # A reason whose subject is a person again ("because they only tested the happy path") is
     # more of the same blame, not the conditions.
     return not re.match(r"\s*(?:he|she|they|I|you|we)\b", after, re.I)
+
+
+def _substitution_test(match: re.Match[str], line: str) -> bool:
+    """The substitution test of a blameless review, not blame: "anyone on the team could have
+    run the same command and got the same result"."""
+    return bool(
+        re.search(
+            r"\bthe same\s+(?:result|outcome|mistake|error|decision|choice|conclusion)\b",
+            line[match.end() :],
+            re.I,
+        )
+    )
 
 
 def _attempt_or_explained(match: re.Match[str], line: str) -> bool:
@@ -182,6 +256,19 @@ def _too_long(match: re.Match[str]) -> bool:
 
 
 SCARE_WORDS = 3
+
+
+def _names_a_part(match: re.Match[str], line: str) -> bool:
+    """A quoted label of a part of a document or a tool ("the runbook's 'quick restart' section",
+    the "safe mode" option): a mention of its name, not a scare quote."""
+    return bool(
+        re.match(
+            r"\s+(?:section|step|heading|page|button|option|flag|command|label|tab|field|menu|"
+            r"link|column|setting|checkbox|dialog|template|entry|item|panel|view)s?\b",
+            line[match.end() :],
+            re.I,
+        )
+    )
 
 
 def _mentioned(match: re.Match[str], line: str) -> bool:
@@ -261,6 +348,7 @@ RULES: tuple[Rule, ...] = (
         ),
         WHAT_HOW,
         person_subject=True,
+        exempt=_substitution_test,
     ),
     _rule(
         _after_person(r"failed to|fails to|neglected(?: to)?|neglects to"),
@@ -275,7 +363,10 @@ RULES: tuple[Rule, ...] = (
         True,
     ),
     _rule(
-        _after_person(r"ignored|missed|overlooked|disregarded|brushed off|dismissed"),
+        _after_person(
+            r"ignored|missed|overlooked|disregarded|brushed off|dismissed|ignores|misses|"
+            r"overlooks|disregards|dismisses"
+        ),
         "describe what made the signal easy to miss (volume, noise, routing, what the "
         "dashboard showed)",
         True,
@@ -291,7 +382,10 @@ RULES: tuple[Rule, ...] = (
             r"considered|thought|waited|escalated|told|warned|monitored|validated|bothered|"
             r"understand|understood|know|knew|grasp|realise|realize|care|cared|open|opened|"
             r"responded|replied|documented|mentioned|informed|catch|caught|spot|spotted|flag|"
-            r"flagged|see|saw))"
+            r"flagged|see|saw|pass|passed|forward|forwarded|share|shared|notify|notified|"
+            r"communicate|communicated|announce|announced|report|reported|answer|answered|"
+            r"acknowledge|acknowledged|respond|confirm|confirmed|double-check|double-checked|"
+            r"restore|restored|listen|listened|heed|heeded|read up))"
         ),
         SYSTEM,
         True,
@@ -301,7 +395,7 @@ RULES: tuple[Rule, ...] = (
         _after_person(
             r"broke|caused|botched|bungled|wrecked|trashed|nuked|blew up|misconfigured|misused|"
             r"mis-configured|mishandled|misjudged|misread|let (?:the |a |an |it |this |our |their )?(?:[\w-]+ ){0,2}"
-            r"(?:slip|through|expire|lapse|rot|fester)"
+            r"(?:slip|through|expire|lapse|rot|fester|stall|slide|drift|languish|pile up)"
         ),
         CULPRIT,
         True,
@@ -310,7 +404,10 @@ RULES: tuple[Rule, ...] = (
         _after_person(
             r"(?:rushed|hurried|yolo['’]?d|skipped|bypassed|circumvented|ran roughshod over|"
             r"blindly\s+\w+|carelessly\s+\w+|hastily\s+\w+|lazily\s+\w+|recklessly\s+\w+|"
-            r"sloppily\s+\w+|fat[- ]?fingered|rubber[- ]?stamped|waved through)"
+            r"sloppily\s+\w+|fat[- ]?fingered|rubber[- ]?stamped|waved through|"
+            r"sat on (?:it|them|the \w+)|blew (?:past|through|right through)|self-(?:merged|approved)|lost (?:track|sight) of|"
+            r"(?:pushed|deployed|shipped|merged|went|committed)\s+(?:it\s+|the\s+\w+\s+)?"
+            r"(?:straight|directly|right)\s+(?:in)?to\s+(?:prod|production|main|master))"
         ),
         HASTE,
         True,
@@ -361,7 +458,8 @@ RULES: tuple[Rule, ...] = (
         r"play(?:ed|ing|s)? fast and loose|wing(?:ed|ing)\s+(?:it|the\s+[\w-]+)|"
         r"hop(?:ed|ing) for the best|crossed (?:their |his |her |our )?fingers|phoned in|"
         r"not (?:competent|qualified|capable|fit) (?:to|for|enough)|"
-        r"sat on (?:it|them|the \w+)|slapp(?:ed|ing) together|"
+        r"slapp(?:ed|ing) together|slapp(?:ed|ing) a band-?aid on|caught napping|"
+        r"went back to (?:bed|sleep)|let (?:it|them|this|that|the \w+) (?:slip|fall) through the cracks|"
         r"(?:going|went) through the motions|gloss(?:ed|ing) over|paper(?:ed|ing) over|"
         r"as if it were optional|half-baked|hand-?waved|by the seat of (?:their|his|her) pants|"
         r"asleep on the job|on autopilot|head in the sand|could(?:n['’]t| not) care less|"
@@ -373,7 +471,9 @@ RULES: tuple[Rule, ...] = (
     # "without testing" is blame only when a person went without: "the reviewer approved it
     # without reading it", not "the model answered without reading the whole context".
     _rule(
-        r"\bwithout (?:even )?(?:bothering|thinking|looking|checking|testing|reading|asking)\b",
+        r"\bwithout (?:even |first |ever )?(?:bothering|thinking|looking|checking|testing|reading|"
+        r"asking|running|reviewing|verifying|validating|waiting|consulting|confirming|"
+        r"double-checking|telling|notifying|following|informing)\b",
         HASTE,
         exempt=lambda match, line: not _person_before(match, line),
     ),
@@ -417,12 +517,22 @@ RULES: tuple[Rule, ...] = (
     # "the DBA dropped the orders table instead of the staging copy", "reverted the rules
     # without approval", "deleted the flag while it was still in use".
     _rule(
-        _SUBJECT + r"(?:\s+\w+ly)?\s+(?P<verb>dropped|deleted|removed|wiped|truncated|drained|"
-        r"overwrote|ran|pushed|deployed|restarted|killed|rebooted|reverted|disabled|merged|"
-        r"changed|applied|shipped|silenced|muted|turned off|force-pushed)\b[^.!?;]{0,80}?\b(?:instead of|"
-        r"rather than|without (?:any |a |an )?(?:approval|review|asking|checking|testing|telling|"
-        r"ticket|permission|sign-off|signoff|backup|warning|notice)|while (?:it|they|the \w+) "
-        r"(?:was|were) still|by mistake|by accident)\b",
+        _SUBJECT
+        + r"(?:\s+\w+ly)?\s+(?P<verb>"
+        + _DESTRUCTIVE_ACT
+        + r")\b[^.!?;]{0,80}?\b"
+        + _AGAINST_PROCESS,
+        CULPRIT,
+        person_subject=True,
+    ),
+    # ... and the same in the passive: "the change was pushed by the intern without review".
+    _rule(
+        r"\b(?:was|were|got|been)\s+(?:\w+ly\s+)?(?P<verb>"
+        + _DESTRUCTIVE_PARTICIPLE
+        + r")\s+by\s+"
+        + _SUBJECT
+        + r"[^.!?;]{0,80}?\b"
+        + _AGAINST_PROCESS,
         CULPRIT,
         person_subject=True,
     ),
@@ -442,21 +552,47 @@ RULES: tuple[Rule, ...] = (
     # The passive of haste or neglect: "was rubber-stamped by two approvers", "was rushed out".
     _rule(
         r"\b(?:was|were|got|been|being)\s+(?:\w+ly\s+)?(?:rubber[- ]?stamped|rushed(?: out| through)?|"
-        r"waved through|botched|bungled|mishandled|yolo['’]?d|slapped together)\b"
-        r"|\b(?:was|were|got|been)\s+(?:\w+ly\s+)?(?:ignored|overlooked|neglected|skipped|forgotten|"
-        r"dismissed|brushed off)\s+by\s+(?:the\s+|a\s+|an\s+|our\s+|two\s+|both\s+|several\s+)?"
-        r"(?:[\w-]+\s+){0,2}?" + _ROLE_NOUN + r"\b",
+        r"waved through|botched|bungled|mishandled|yolo['’]?d|slapped together)\b",
         HASTE,
+    ),
+    # The passive with its agent: a neglect or a misdeed done "by" a person ("the warning was
+    # ignored by the release manager", "the approver was bypassed by the author").
+    _rule(
+        r"\b(?:was|were|got|been|being|is|are)\s+(?:\w+ly\s+|also\s+|then\s+)?(?P<verb>"
+        + _NEGLECT_PARTICIPLE
+        + r")\s+(?:entirely\s+|completely\s+)?by\s+"
+        + _SUBJECT,
+        HASTE,
+        person_subject=True,
     ),
     _rule(r"\bshare[sd]?\s+(?:the |some of the |equal )?(?:fault|blame)\b", CAUSES),
     # A person's doing, then an omission later in the same sentence: "the SRE disabled the alert
     # and then forgot it existed".
     _rule(
-        _SUBJECT + r"\s+[^.!?;]{0,80}?\band\s+(?:then\s+)?(?P<verb>forgot|ignored|neglected|"
-        r"failed to|skipped|never\s+\w+|did(?:n['’]t| not)\s+\w+|left\s+\w+\s+\w+\s+to)\b",
+        _SUBJECT + r"(?:\s+[^.!?;]{0,80}?\band|\s*,\s*who)\s+(?:then\s+|also\s+)?(?P<verb>forgot|"
+        r"ignored|neglected|failed to|skipped|never\s+\w+|did(?:n['’]t| not)\s+\w+|"
+        r"left\s+\w+\s+\w+\s+to|self-(?:merged|approved)|went back to (?:bed|sleep))\b",
         SYSTEM,
         person_subject=True,
         exempt=_explained,
+    ),
+    # "They never checked": "they" is often systems, so only with the checks people skip.
+    _rule(
+        r"\bthey\s+(?:\w+ly\s+)?(?:never|did(?:n['’]t| not))\s+(?:\w+ly\s+)?(?:check|checked|test|"
+        r"tested|verify|verified|read|bother|bothered|ask|asked|look|looked|review|reviewed|follow|"
+        r"followed|confirm|confirmed|listen|listened)\b",
+        SYSTEM,
+        exempt=_explained,
+    ),
+    # Exasperation at a repeat, said of a person or a team: "Mobile shipped it without the flag,
+    # again."
+    _rule(
+        r"^\W*"
+        + _SUBJECT
+        + r"\s+(?=[^.!?;]*?\b(?:without|no|not|never|n['’]t|skipp\w*|broke|broken|ignor\w*|forg[oe]t\w*|"
+        r"miss\w*|wrong)\b)[^.!?;]{3,120}?,\s*(?:yet\s+|once\s+|all over\s+)?again\s*[.!]*\s*$",
+        HASTE,
+        person_subject=True,
     ),
     # Work judged as worthless: "the release team shipped garbage".
     _rule(
@@ -471,15 +607,14 @@ RULES: tuple[Rule, ...] = (
     # Bare praise as a sentence of its own, with nothing said of what went well: a sneer.
     _rule(
         r"^\W*(?:great|nice|good|fantastic|stellar|amazing|excellent|awesome|brilliant|super)\s+"
-        r"(?:job|work|going)(?:,?\s+(?:team|everyone|folks|all|guys|people|y['’]all))?\s*[.!]+\s*$",
+        r"(?:job|work|going)(?:\s+\w+ing\s+(?:that|this|it)(?:\s+one)?)?"
+        r"(?:,?\s+(?:team|everyone|folks|all|guys|people|y['’]all))?\s*[.!]+\s*$",
         SARCASM,
     ),
     # Counterfactual blame: what would not have happened if a person had done otherwise.
     _rule(
-        r"\bif\s+(?:only\s+)?"
-        + _SUBJECT
-        + r"\s+(?:had|'d)\s+(?:(?:just|only|simply|even|actually|bothered to)\s+)*"
-        r"(?!been\b)[\w-]+",
+        r"\bif\s+(?:only\s+)?" + _SUBJECT + r"\s+(?:had|'d|hadn['’]t|had not|had never)\s+"
+        r"(?:(?:just|only|simply|even|actually|bothered to)\s+)*(?!been\b)[\w-]+",
         COUNTERFACTUAL,
         person_subject=True,
     ),
@@ -489,6 +624,65 @@ RULES: tuple[Rule, ...] = (
         r"(?!been\b)[\w-]+(?:ed|en|un|ne|wn|ad|ked)\b",
         COUNTERFACTUAL,
         person_subject=True,
+    ),
+    # The inversion with a negation is a counterfactual wherever it stands: "... was trivial had
+    # the author not disabled the breaker".
+    _rule(
+        r"\b(?P<had>had)\s+"
+        + _SUBJECT
+        + r"\s+(?:not|never)\s+(?:\w+ly\s+)?(?!been\b)[\w-]+(?:ed|en|un|ne|wn|ad|ked)\b",
+        COUNTERFACTUAL,
+        person_subject=True,
+    ),
+    # "they" may be systems ("if they had been configured"), so only with what people do.
+    _rule(
+        r"(?:\bif\s+(?:only\s+)?they\s+(?:had|'d)|(?:^|[.!?,;]\s+)\W*(?P<had>had)\s+they)\s+"
+        r"(?:(?:just|only|simply|even|actually)\s+)*(?:listened|read|asked|waited|bothered|"
+        r"paid attention|looked|heeded|followed|checked|tested|reviewed|double-checked|thought)\b",
+        COUNTERFACTUAL,
+    ),
+    # The one small act of a person that "would have prevented" it: "a single question in #infra
+    # before the change would have prevented all of this".
+    _rule(
+        r"\b(?:a|one|any) (?:single|simple|quick|basic|minimal|brief|five-minute|two-minute)\s+"
+        r"(?:question|message|ping|glance|look|call|phone call|email|heads-up|conversation|word|"
+        r"read-through|double-check|sanity check)\b[^.!?]{0,60}?\bwould(?:\s+have|['’]ve)\s+"
+        r"(?:\w+ly\s+)?(?:prevented|avoided|caught|stopped|saved|spared)\b",
+        COUNTERFACTUAL,
+    ),
+    # Traits of a person, said of a role: "an inexperienced and overconfident junior engineer",
+    # "the on-call was sluggish and disengaged".
+    _rule(
+        r"\b(?:an?|the|our|their|this|that)\s+(?:[\w-]+\s+)?(?:"
+        + _PERSON_TRAIT
+        + r")\s+(?:(?:and|or|,)\s+(?:[\w-]+\s+)?)?(?:[\w'’-]+\s+){0,2}?"
+        + _ROLE_NOUN
+        + r"\b|"
+        + _SUBJECT
+        + r"\s+(?:was|were|is|are|seemed|appeared|has been|had been|looked)\s+(?:\w+ly\s+)?"
+        r"(?:[\w-]+\s+(?:and|or)\s+)?(?:" + _PERSON_TRAIT + r")\b(?!\s+(?:with|in|on|at)\b)",
+        JUDGEMENT,
+        exempt=lambda match, line: (
+            match.groupdict().get("capitalised") is not None and not _is_person_subject(match, line)
+        ),
+    ),
+    # What a person "needs to" become: "the author needs to be far more careful next time".
+    _rule(
+        _after_person(
+            r"(?:needs? to|must|should|has to|have to|will have to|ought to)\s+(?:(?:be|get|become)\s+)?"
+            r"(?:(?:far|much|a lot|a bit|way)\s+)?(?:more\s+(?:careful|diligent|attentive|thorough|"
+            r"cautious|responsible|disciplined|rigorous)|pay (?:more|closer) attention|take more care|"
+            r"do better|step up|be retrained|slow down and think)"
+        ),
+        JUDGEMENT,
+        True,
+    ),
+    # A fault given by an elided possessive: "Not the load balancer's fault; the operator's."
+    _rule(
+        r"^\W*(?:but\s+|rather\s+|it was\s+)?(?:the|an?|our|their)\s+(?:[\w'’-]+\s+){0,2}?"
+        + _ROLE_NOUN
+        + r"['’]s?\s*[.!]*\s*$",
+        CAUSES,
     ),
     _rule(
         r"\b(?:a|one|any) (?:simple|single|quick|basic|minimal)\s+[\w-]+(?:\s+[\w-]+){0,4}?\s+(?:by|from)\s+"
@@ -545,10 +739,31 @@ RULES: tuple[Rule, ...] = (
         r"|\b(?:great|good|nice|brilliant|smart|excellent) (?:call|move|idea|thinking)\s+\w+ing\b",
         SARCASM,
     ),
+    # Sarcasm by what a team "proves" a safeguard is, or whom a rule is for: "the mobile team
+    # proves that staging is optional", "the checklist is more of a suggestion for some people".
+    _rule(
+        r"\b(?:proves?|proved|(?:once|yet) again\s+(?:shows?|showed|demonstrates?|demonstrated))\s+"
+        r"(?:that\s+)?(?:[\w-]+\s+){0,4}?"
+        r"(?:is|are|was|were|as)\s+(?:just\s+|purely\s+|entirely\s+|clearly\s+)?(?:optional|overrated|"
+        r"for other people|beneath (?:them|him|her)|a suggestion)\b"
+        r"|\bmore of a (?:suggestion|guideline|formality)\b"
+        r"|\bfor (?:some|certain) (?:people|folks|of us)\s*[.!]*\s*$"
+        r"|,\s*who knew\s*[.?!]*\s*$|^\W*who knew\s*[?!.]+\s*$"
+        r"|\bat least (?:the|our|that|this)\s+(?:[\w-]+\s+)?"
+        + _ROLE_NOUN
+        + r"\s+(?:now\s+)?(?:knows|learned|has learned|understands)\b"
+        r"|\b(?:kudos|thanks|props|hats off|shout-?out|congratulations|congrats)\s+to\s+[^.!?]{1,40}?"
+        r"\bfor\s+(?:discovering|finding out|proving|demonstrating|learning|teaching us|reminding us|"
+        r"showing us)\b[^.!?]*\b(?:in prod(?:uction)?|the hard way|live)\b"
+        r"|\b(?:stellar|great|fantastic|amazing|excellent|wonderful|outstanding|superb|impressive|"
+        r"top-notch|world-class|brilliant|stunning)\s+(?:[\w-]+\s+){0,3}?(?:from|by)\s+"
+        r"[^.!?]{0,40}?\bas (?:always|usual|ever)\b",
+        SARCASM,
+    ),
     # Scare quotes around what people did or are ("fix", "review", "senior"): the quotation marks
     # say it was not one. (Quotations introduced as someone's words are masked before this.)
     _rule(
-        r"(?:\bso-called\s+)?[\"“‘'](?P<scare>(?:[\w'-]+\s+){0,2}?(?:certified|complete|completed|"
+        r"(?:\bso-called\s+)?(?<![\w'’])[\"“‘'](?P<scare>(?:[\w'-]+\s+){0,2}?(?:certified|complete|completed|"
         r"thorough|evaluation|evaluated|tested|later|fine|done|ready|followed|read|monitored|"
         r"supervised|fix|fixes|fixed|review|reviews|"
         r"reviewed|testing|tested|test|tests|check|checks|checked|investigation|investigated|"
@@ -557,13 +772,33 @@ RULES: tuple[Rule, ...] = (
         r"solution|improvement|cleanup|clean-up|refactor|approval|approved|oversight|help|"
         r"professional|professionals|thorough|best practices?|safe|safely|validated|verified|"
         r"qa|engineer|engineers|team|ownership|owner|owned|on-call|procedure|workaround|"
-        r"hotfix|patch|process|diligence|standards|policy)(?:\s+[\w'-]+){0,2}?[.,!?]?)[\"”’']"
+        r"hotfix|patch|process|diligence|standards|policy|experienced|skilled|qualified|seasoned|"
+        r"specialists?|hardening|cleanup script)(?:\s+[\w'-]+){0,2}?[.,!?]?)[\"”’']"
         r"|[\"“][^\"”\n]{3,40}[\"”]\s+(?:deploy|deployment|release|fix|change|attitude|approach|"
         r"culture|mindset|mentality|moment|review|process|school of)\b",
         SCARE_QUOTES,
-        exempt=lambda match, line: _whole_sentence(match, line) or _too_long(match),
+        exempt=lambda match, line: (
+            _whole_sentence(match, line) or _too_long(match) or _names_a_part(match, line)
+        ),
     ),
     _rule(r"\bso-called\b", SCARE_QUOTES),
+    # Scare quotes around a person's work, the person named by a possessive or by "by": "the
+    # intern's 'quick cleanup script'", "Security's 'hardening' by the new team lead".
+    _rule(
+        r"(?:\b(?:[\w-]+\s+)?(?:"
+        + _ROLE_NOUN
+        + r"|"
+        + _DEPARTMENT
+        + r")['’]s?\s+)(?<![\w'’])[\"“‘'](?P<scare>[\w\s-]{2,40})[\"”’']",
+        SCARE_QUOTES,
+        exempt=lambda match, line: _whole_sentence(match, line),
+    ),
+    _rule(
+        r"(?<![\w'’])[\"“‘'](?P<scare>[\w\s-]{2,40})[\"”’']\s+(?:(?:of|from)\s+[^.!?,]{0,30}?)?by\s+"
+        + _SUBJECT,
+        SCARE_QUOTES,
+        person_subject=True,
+    ),
     # Scare quotes around a person's action: the reviewer "checked" the diff.
     _rule(
         _SUBJECT
