@@ -489,12 +489,11 @@ def render_report(
     """One Markdown document: the prose, with the tables under the Impact, Timeline and Action
     items headings (added at the end when the prose has no such heading)."""
     descriptions = impact_descriptions or {}
+    # An entry of the student's own has no description: its name, in words, says what it counts.
     impact_text = "\n".join(
         ["| value | what it counts |", "|---|---|"]
         + [
-            f"| {_impact_value(k, v)} | {_cell(descriptions.get(k, ''))} (`{k}`) |".replace(
-                "|  (", "| ("
-            )
+            f"| {_impact_value(k, v)} | {_cell(descriptions.get(k) or k.replace('_', ' '))} (`{k}`) |"
             for k, v in impact.items()
         ]
     )

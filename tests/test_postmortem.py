@@ -238,9 +238,9 @@ def test_render_report_puts_the_tables_under_their_headings():
     assert report.startswith("# Routing incident\n\n## Summary")
     assert "## Impact\n\n| value | what it counts |" in report
     assert "| 30.5% (0.3051) | share of users with a bad response (`users_share`) |" in report
-    assert "| 44.7 days | (`days_to_fix`) |" in report
-    assert "| 1,617 | (`misrouted_requests`) |" in report
-    assert "| 2.5 | (`z`) |" in report
+    assert "| 44.7 days | days to fix (`days_to_fix`) |" in report
+    assert "| 1,617 | misrouted requests (`misrouted_requests`) |" in report
+    assert "| 2.5 | z (`z`) |" in report
     assert "| 2025-08-05 00:00 | onset | routing change enabled | changes |" in report
     assert (
         report.index("## Timeline (UTC)")

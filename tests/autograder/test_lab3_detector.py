@@ -41,11 +41,13 @@ def _hidden() -> ModuleType:
 
 def _reference_detect(calibration_days: int) -> Any:
     notebook = nbformat.read(REPO_ROOT / "labs" / "source" / LAB / f"{LAB}.ipynb", as_version=4)
-    (source,) = [
-        c.source
+    # The given CUSUM (a locked cell) and the solution's choice of its settings.
+    sources = {
+        c.metadata["nbgrader"]["grade_id"]: c.source
         for c in notebook.cells
-        if c.metadata.get("nbgrader", {}).get("grade_id") == "q7-detector"
-    ]
+        if c.metadata.get("nbgrader", {}).get("grade_id") in ("s7-cusum", "q7-detector")
+    }
+    source = sources["s7-cusum"] + "\n\n" + sources["q7-detector"]
     code = re.sub(r"^\s*### (BEGIN|END) SOLUTION\s*$", "", source, flags=re.M)
     namespace: dict[str, Any] = {
         "np": np,
@@ -53,7 +55,7 @@ def _reference_detect(calibration_days: int) -> Any:
         "pd": pd,
         "CALIBRATION_DAYS": calibration_days,
     }
-    exec(compile(code, "q7-detector", "exec"), namespace)  # the course's own solution code
+    exec(compile(code, "s7-cusum+q7-detector", "exec"), namespace)  # the course's own solution code
     return namespace["detect"]
 
 
