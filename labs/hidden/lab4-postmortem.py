@@ -501,11 +501,19 @@ def report_dates(nb: Submission) -> None:
     check_dates(prose, evidence, year=brief.data_start.year)
 
 
+def brief_texts(brief: Brief) -> list[Path]:
+    """The incident's brief as the lab shows it (its story and its fields): numbers it states,
+    such as the hour of idle before a resume, are evidence a report may quote."""
+    folder = brief.folder / "briefs"
+    return [folder / f"{brief.scenario}.json", folder / f"{brief.scenario}.md"]
+
+
 @hidden_test("q5-numbers-test")
 def report_numbers(nb: Submission) -> None:
     """Every number the prose states is, as written, one the evidence shows: a value of the
     student's impact record (its graded fields are checked against the truth by the section 3
-    tests), a number the grader's change log or chat states, an eval score, a priority deadline,
+    tests), a number the grader's change log, chat or the incident's brief states, an eval score,
+    a priority deadline,
     the size of the data, or a duration between moments of the evidence (the grader's tables and
     the student's timeline rows whose sources hold up)."""
     brief = brief_of(nb)
@@ -520,6 +528,7 @@ def report_numbers(nb: Submission) -> None:
         {k: v for k, v in impact.items() if isinstance(v, int | float)},
         list(records["changes"]["description"]),
         list(records["oncall"]["message"]),
+        [path.read_text(encoding="utf-8") for path in brief_texts(brief)],
         records["evals"]["score"],
         list(PRIORITY_DEADLINE_DAYS.values()),
         len(requests),
