@@ -54,6 +54,23 @@ _TOKEN = re.compile(r"[a-z0-9_@.*#+^']+")
 _TRIM = ".'"  # sentence full stops and quotes around a token are not part of it
 
 
+# Short forms people type for words concept names spell out ("mutable default args", "env vars",
+# "db migrations"): read both sides in the long form so that either matches the other.
+_ABBREVIATIONS = {
+    "arg": "argument",
+    "param": "parameter",
+    "func": "function",
+    "env": "environment",
+    "var": "variable",
+    "repo": "repository",
+    "db": "database",
+    "dir": "directory",
+    "lib": "library",
+    "dep": "dependency",
+    "deps": "dependency",
+}
+
+
 def tokens(text: str) -> tuple[str, ...]:
     """The normalised word tokens of a text, as names are matched against them."""
     out = []
@@ -66,7 +83,7 @@ def tokens(text: str) -> tuple[str, ...]:
         # One form for singular and plural: "fixtures" and "fixture", "mocks" and "mock".
         if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
             token = token[:-1]
-        out.append(token)
+        out.append(_ABBREVIATIONS.get(token, token))
     return tuple(out)
 
 

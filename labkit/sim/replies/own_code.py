@@ -67,6 +67,17 @@ _ASKS_TO_EXPLAIN = re.compile(
     r"understand|break (?:it|this) down|eli5|meaning of)\b",
     re.I,
 )
+# "why does this print the same number 5 times?", "it skips the last element", "the result is
+# 137000 instead of 200000", "fails in CI 1 in 5 runs", "is this thread-safe?": a symptom of the
+# pasted code, so the answer is the bug behind it (a review), not a walk through the code.
+_DESCRIBES_A_SYMPTOM = re.compile(
+    r"\bwhy\b|\bskip\w*|\binstead of\b|\bexpected\b|\b(?:does ?n[o']?t|does not|is ?n[o']?t|not) work\w*|"
+    r"\bfail\w*|\bflak\w+|\brandom(?:ly)?\b|\bintermittent\w*|\brace\b|\bthread[ -]?safe\w*|"
+    r"\boff[ -]by[ -]one\b|\bwrong (?:result|answer|number|output|value|total)s?\b|"
+    r"\bsame (?:number|value|result|output)\b|\bnever (?:gets?|reach\w*|visit\w*)\b|\bmissing\b|"
+    r"\bsupposed to\b|\b(?:is|are|comes? out|ends? up) (?:short|off|wrong|lower|higher)\b",
+    re.I,
+)
 _DEFINED = re.compile(r"^\s*(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(", re.M)
 _NAMED = re.compile(r"`([A-Za-z_]\w*)(?:\([^`]*\))?`|\b([a-z_][a-z0-9_]*)\s*\(")
 _FENCED = re.compile(r"```[a-zA-Z0-9_+-]*\n(.*?)```", re.S)
@@ -110,10 +121,13 @@ def answer(
         return _annotate(bank, code, writer, chooser, hints, docstrings)
     if pasted is None:
         return None
+    prose = _FENCED.sub(" ", text).replace(pasted, " ")
     if asked == "refactor":
-        return _refactor(bank, pasted, writer, chooser) or _review(bank, pasted, writer, chooser)
+        return _refactor(bank, pasted, writer, chooser) or _review(
+            bank, pasted, writer, chooser, prose
+        )
     if asked == "review":
-        return _review(bank, pasted, writer, chooser)
+        return _review(bank, pasted, writer, chooser, prose)
     if asked == "explain":
         return _explain(bank, pasted, writer, chooser)
     return None
@@ -153,6 +167,8 @@ def _asked_kind(text: str, topic_id: str) -> str | None:
         return "review"
     if _ASKS_TO_EXPLAIN.search(prose):
         return "explain"
+    if _DESCRIBES_A_SYMPTOM.search(prose):
+        return "review"
     return {"refactoring": "refactor", "code_review": "review", "debugging": "review"}.get(
         topic_id, "explain" if topic_id == "explain_code" else None
     )
@@ -267,8 +283,13 @@ def _explain(bank: Bank, pasted: str, writer: Writer, chooser: Chooser) -> str |
     return "explain pasted code"
 
 
-def _review(bank: Bank, pasted: str, writer: Writer, chooser: Chooser) -> str | None:
-    findings = reader.review(pasted)
+_MENTIONS_THREADS = re.compile(r"\bthread\w*|\bconcurren\w+|\bGIL\b|\bin parallel\b", re.I)
+
+
+def _review(
+    bank: Bank, pasted: str, writer: Writer, chooser: Chooser, prose: str = ""
+) -> str | None:
+    findings = reader.review(pasted, threaded=bool(_MENTIONS_THREADS.search(prose)))
     writer.subject = _subject(pasted)
     kept = [
         f

@@ -97,6 +97,7 @@ class _Context:
     def __init__(self, tree: ast.Module, source: str) -> None:
         self.tree = tree
         self.source = source
+        self.threaded = False  # the question says the code runs in several threads
         self.lines = source.split("\n")
         self.parents = _parents(tree)
         self.nodes = list(ast.walk(tree))
