@@ -39,8 +39,9 @@ def review(source: str, *, threaded: bool = False) -> list[Finding]:
     range-len, shadowed-builtin, open-without-with, unreachable-code, implicit-none,
     mutating-while-iterating, float-equality, assert-tuple, fstring-no-placeholders,
     print-in-except, division-by-len, unused-parameter, unused-variable, late-binding,
-    unlocked-shared-update, range-misses-last, sleep-at-boundary, http-no-timeout,
-    assert-validation, endless-retry, endless-loop. At most one finding per line and kind.
+    unlocked-shared-update, range-misses-last, sleep-at-boundary, sleep-for-thread,
+    http-no-timeout, assert-validation, endless-retry, endless-loop. At most one finding per
+    line and kind.
     `threaded` says the code runs in several threads even where it starts none itself (the
     question says so: "two threads increment a counter").
     """

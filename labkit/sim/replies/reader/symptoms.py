@@ -13,7 +13,9 @@ asked. These checks find four such bugs in the code itself:
 - range-misses-last: `for i in range(..., len(xs) - 1)` whose body reads `xs[i]` but never
   `xs[i + 1]`, so the last item is never visited;
 - sleep-at-boundary: a test that sleeps exactly a duration it also configures (`ttl=0.1` then
-  `time.sleep(0.1)`), so it races the clock and fails now and then.
+  `time.sleep(0.1)`), so it races the clock and fails now and then;
+- sleep-for-thread: a test that starts a thread (or process, or timer) and sleeps instead of
+  waiting for it, so a slow machine asserts before the work is done.
 
 Each is a `Finding` like review's others; review lists them with the rest.
 """
@@ -271,9 +273,54 @@ def _check_sleep_at_boundary(ctx: _Context) -> Iterator[Finding]:
             return
 
 
+_WORKERS = frozenset(
+    {
+        "threading.Thread",
+        "threading.Timer",
+        "Thread",
+        "Timer",
+        "multiprocessing.Process",
+        "Process",
+    }
+)
+
+
+def _check_sleep_for_thread(ctx: _Context) -> Iterator[Finding]:
+    for fn in ctx.nodes:
+        if not (
+            isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef) and fn.name.startswith("test")
+        ):
+            continue
+        calls = [n for n in _own_nodes(fn.body) if isinstance(n, ast.Call)]
+        started = [n for n in calls if ctx.resolve(n) in _WORKERS]
+        if not started:
+            continue
+        first = min(n.lineno for n in started)
+        joins = any(
+            isinstance(n.func, ast.Attribute) and n.func.attr in ("join", "wait", "result")
+            for n in calls
+        )
+        sleeps = [n for n in calls if ctx.resolve(n) in _SLEEPS and n.lineno > first]
+        if not sleeps or joins:
+            continue
+        sleep = sleeps[0]
+        yield Finding(
+            sleep.lineno,
+            "sleep-for-thread",
+            f"Line {sleep.lineno}: the test starts a worker on line {first} and then sleeps "
+            f"(`{ctx.text(sleep)}`) in the hope that it has finished: on a slow or busy machine "
+            "(CI) it sometimes has not, and the assertion runs too early, which is why it fails now "
+            "and then and never on your laptop. Wait for the work itself instead: `join()` the "
+            "thread with a timeout, wait on a `threading.Event` or a `queue.get(timeout=...)` the "
+            "worker sets, or poll the condition with a deadline.",
+        )
+        return
+
+
 SYMPTOM_CHECKS: tuple[Callable[[_Context], Iterator[Finding]], ...] = (
     _check_late_binding,
     _check_unlocked_shared_update,
     _check_range_misses_last,
     _check_sleep_at_boundary,
+    _check_sleep_for_thread,
 )

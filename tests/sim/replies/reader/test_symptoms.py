@@ -12,7 +12,13 @@ def kinds(source, **options):
     return {(f.line, f.kind) for f in review(source, **options)}
 
 
-SYMPTOMS = {"late-binding", "unlocked-shared-update", "range-misses-last", "sleep-at-boundary"}
+SYMPTOMS = {
+    "late-binding",
+    "unlocked-shared-update",
+    "range-misses-last",
+    "sleep-at-boundary",
+    "sleep-for-thread",
+}
 
 
 @pytest.mark.parametrize(
@@ -53,6 +59,13 @@ SYMPTOMS = {"late-binding", "unlocked-shared-update", "range-misses-last", "slee
             5,
             "sleep-at-boundary",
         ),
+        (
+            "import threading, time\ndef test_upload():\n    done = []\n"
+            "    threading.Thread(target=upload, args=(done,)).start()\n    time.sleep(0.5)\n"
+            "    assert done",
+            5,
+            "sleep-for-thread",
+        ),
     ],
 )
 def test_each_symptom_is_found_on_its_line(code, line, kind):
@@ -78,6 +91,9 @@ def test_each_symptom_is_found_on_its_line(code, line, kind):
         "    assert c.get('a') is None",
         # sleeping outside a test
         "import time\ndef poll(ttl=2):\n    time.sleep(2)",
+        # the test waits for the thread itself
+        "import threading, time\ndef test_upload():\n    t = threading.Thread(target=upload)\n"
+        "    t.start()\n    time.sleep(0.01)\n    t.join(timeout=5)\n    assert done",
     ],
 )
 def test_the_same_shapes_without_the_bug_are_left_alone(code):
