@@ -80,6 +80,15 @@ CONTEXT_WORDS = 25  # a later turn this short is read together with the question
 CONTEXT_SHARE = 1.0  # ... whose closeness counts as much as the turn's own
 REPEAT_PENALTY = 0.3  # closeness taken from a plan the last answer said in full (3 logits)
 SCOPE_BELOW = 0.2  # no plan this close to a question about unknown things: say so (_scoped)
+# A question about how to use, install or read up on a named thing the bank does not know ("the
+# FluxoraDB python client", "the pytest-hyperfixture plugin") is about that thing: a plan only
+# somewhat close to its other words ("connect", "query") answers a neighbouring question.
+SCOPE_NAMED_BELOW = 0.4
+_ABOUT_A_NAMED_THING = re.compile(
+    r"\b(?:use|using|install\w*|set ?up|configur\w*|docs?|documentation|api|client|plugin|"
+    r"library|package|module|sdk|version|v\d+|what (?:is|does|are)|how does)\b",
+    re.I,
+)
 SCOPE_TERMS = 3  # unknown words named, at most
 SCOPE_UNNAMED = "this particular setup"  # what is not known, when no unknown word is a name
 _WORD_AS_TYPED = re.compile(r"[A-Za-z][A-Za-z0-9_+#.-]*[A-Za-z0-9+#]|[A-Za-z]")
@@ -574,7 +583,8 @@ def _scoped(bank: Bank, topic: Topic, reading: Reading, asked: Mapping[str, floa
     SCOPE_BELOW: on an outside set, 19 of 42 such replies were judged off topic and 2 on topic)
     and the question uses content words no example, ask or plan of the bank knows.
     """
-    if topic.general_plan is None or max(asked.values(), default=0.0) >= SCOPE_BELOW:
+    closest = max(asked.values(), default=0.0)
+    if topic.general_plan is None or closest >= max(SCOPE_BELOW, SCOPE_NAMED_BELOW):
         return None
     foreign, _ = intent.classifier_for(bank).foreign_words(reading.text)
     if not foreign:
@@ -582,13 +592,16 @@ def _scoped(bank: Bank, topic: Topic, reading: Reading, asked: Mapping[str, floa
     unknown = set(foreign)
     # Only words that look like names are named ("Metaspace", "useEffect", "lldb-18"): an
     # ordinary word the bank happens not to use ("redeploying") is not what it does not know.
+    # A hyphenated name counts when a part of it is unknown ("pytest-hyperfixture").
     named = [
         m.group()
         for m in _WORD_AS_TYPED.finditer(reading.text)
-        if stem(m.group().lower()) in unknown
+        if any(stem(part) in unknown for part in {m.group().lower(), *m.group().lower().split("-")})
         and _looks_like_a_name(m.group(), m.start(), reading.text)
     ]
     terms = list(dict.fromkeys(named))[:SCOPE_TERMS]
+    if closest >= SCOPE_BELOW and not (terms and _ABOUT_A_NAMED_THING.search(reading.text)):
+        return None
     if not terms:
         return SCOPE_UNNAMED
     return ", ".join(terms[:-1]) + (" and " if len(terms) > 1 else "") + terms[-1]
