@@ -5,10 +5,10 @@
     course release [LAB ...] [--scenario S]
                                     generate the student versions (S: the incident of labs 3-4)
     course check [LAB ...]          the quality gate (exit 1 with reasons when a lab fails)
-    course grade LAB [--db URL]     autograde (in --workers processes), feedback without hidden
+    course grade LAB [--student ID] autograde (in --workers processes), feedback without hidden
                                     tests, export; the gradebook is backed up first
     course bench [--students N]     stock serial nbgrader autograde vs course grade, as JSON
-    course export [--format F]      grades CSV (nbgrader or Canvas columns)
+    course export [--format F]      grades CSV (nbgrader columns, or a Canvas gradebook import)
     course demo                     a sample class graded end to end
 Problems an instructor must fix print one line and exit with code 2.
 """
@@ -88,6 +88,7 @@ def _grade(args: argparse.Namespace) -> int:
         workers=args.workers,
         backup=not args.no_backup,
         keep_backups=args.keep_backups,
+        only=args.student,
     )
     print(report.table())
     print(f"feedback: {report.feedback}\ngrades:   {report.csv}")
@@ -119,8 +120,19 @@ def _positive(text: str) -> int:
 def _export(args: argparse.Namespace) -> int:
     from autograder.exporting import export
 
-    path = export(_course(args), args.format, Path(args.output) if args.output else None)
-    print(path)
+    result = export(
+        _course(args),
+        args.format,
+        Path(args.output) if args.output else None,
+        allow_pending=args.allow_pending,
+        new_assignments=args.new_assignments,
+    )
+    for note in result.notes:
+        print(f"note: {note}")
+    for lab, students in result.pending.items():
+        left = "left blank" if args.format == "canvas" else "marked hand_grading_pending"
+        print(f"note: {lab}: hand grading pending for {len(students)} student(s), {left}")
+    print(result.path)
     return 0
 
 
@@ -180,6 +192,12 @@ def build_parser() -> argparse.ArgumentParser:
     grade = commands.add_parser("grade", help="autograde every submission of a lab")
     grade.add_argument("lab")
     grade.add_argument(
+        "--student",
+        action="append",
+        metavar="ID",
+        help="grade only this student's submission (repeat for several); hand scores are kept",
+    )
+    grade.add_argument(
         "--db", help="gradebook URL, e.g. postgresql+psycopg2://user@127.0.0.1/course"
     )
     grade.add_argument(
@@ -213,6 +231,17 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["nbgrader", "canvas"], default="nbgrader")
     export.add_argument("--output", help="file to write (default: grades.csv in the course folder)")
     export.add_argument("--db", help="gradebook URL")
+    export.add_argument(
+        "--allow-pending",
+        action="store_true",
+        help="canvas: export although hand grading is pending (those grades are left blank)",
+    )
+    export.add_argument(
+        "--new-assignments",
+        action="store_true",
+        help="canvas: a lab with no [canvas.assignments] entry in course.toml becomes a new "
+        "Canvas assignment named by the lab",
+    )
     export.set_defaults(run=_export)
 
     demo = commands.add_parser("demo", help="grade a fabricated sample class end to end")

@@ -15,6 +15,7 @@ class CellGrade:
     score: float
     max_score: float
     autograded: bool  # False: a person grades it (written answers, tasks)
+    pending: bool = False  # a person has not graded it yet
 
 
 @dataclass
@@ -34,6 +35,10 @@ class StudentGrades:
     @property
     def manual_max(self) -> float:
         return sum(c.max_score for c in self.cells if not c.autograded)
+
+    @property
+    def manual_pending(self) -> float:
+        return sum(c.max_score for c in self.cells if not c.autograded and c.pending)
 
     @property
     def total(self) -> float:
@@ -60,6 +65,7 @@ def grades_for(course: Course, lab: str, student: str) -> StudentGrades | None:
                     float(grade.score or 0.0),
                     float(grade.max_score or 0.0),
                     autograded,
+                    bool(grade.needs_manual_grade),
                 )
             )
     result.cells.sort(key=lambda c: c.grade_id)
@@ -80,9 +86,11 @@ def all_scores(course: Course) -> list[dict[str, object]]:
                     submission = gradebook.find_submission(lab, student.id)
                     score: float | None = float(submission.score)
                     max_score, submitted = float(submission.max_score), True
+                    pending = bool(submission.needs_manual_grade)
                 except MissingEntry:
                     assignment = gradebook.find_assignment(lab)
                     score, max_score, submitted = None, float(assignment.max_score), False
+                    pending = False
                 rows.append(
                     {
                         "student": student.id,
@@ -93,6 +101,7 @@ def all_scores(course: Course) -> list[dict[str, object]]:
                         "score": score,
                         "max_score": max_score,
                         "submitted": submitted,
+                        "pending": pending,  # hand-graded parts not graded yet
                     }
                 )
     return rows

@@ -44,7 +44,8 @@ class GradeReport:
         lines = [f"{'student':<20} {'autograded':>12} {'to grade by hand':>17}  note"]
         for r in self.results:
             score = f"{r.auto_score:g}/{r.auto_max:g}" if r.graded else "-"
-            manual = f"{r.manual_max:g} pts" if r.graded else "-"
+            # Hand scores survive a regrade: only what nobody has graded yet is still to grade.
+            manual = f"{r.manual_pending:g} pts" if r.graded else "-"
             lines.append(f"{r.student:<20} {score:>12} {manual:>17}  {r.message}")
         return "\n".join(lines)
 
@@ -107,7 +108,10 @@ def grade(
     workers: int | None = None,
     backup: bool = True,
     keep_backups: int = KEEP,
+    only: list[str] | None = None,
 ) -> GradeReport:
+    """Autograde every submission of the lab, or only those of the students in `only` (a
+    regrade of one student). Hand-graded scores already in the gradebook are kept."""
     started = time.perf_counter()
     course.require_labs([lab])
     course.check_gradebook()
@@ -118,6 +122,14 @@ def grade(
             raise CourseError(
                 f"{course.submitted.relative_to(course.root)}/*/{lab}: no submissions to grade"
             )
+        if only:
+            missing = [s for s in only if s not in students]
+            if missing:
+                raise CourseError(
+                    f"{course.submitted.relative_to(course.root)}/{missing[0]}/{lab}: no "
+                    f"submission of {lab} from {missing[0]!r} to grade"
+                )
+            students = [s for s in students if s in only]
         bar = tqdm(total=len(students), desc=f"grading {lab}", disable=not progress)
 
         def done(outcome: Outcome) -> None:
@@ -143,7 +155,15 @@ def grade(
         for student in students:
             o = outcomes[student]  # the message carries autograder.integrity's notes (workers)
             report.results.append(
-                StudentResult(student, o.graded, o.auto_score, o.auto_max, o.manual_max, o.message)
+                StudentResult(
+                    student,
+                    o.graded,
+                    o.auto_score,
+                    o.auto_max,
+                    o.manual_max,
+                    o.message,
+                    o.manual_pending,
+                )
             )
         if feedback and any(r.graded for r in report.results):
             report.feedback = course.feedback

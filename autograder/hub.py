@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder.course import Course, CourseError, last_error_line
-from autograder.roster import add_to_gradebook, enrolled, read_roster
+from autograder.roster import add_to_gradebook, enrolled, load_roster
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,10 @@ def _course(args: argparse.Namespace) -> Course:
 
 
 def _roster(args: argparse.Namespace) -> int:
-    students = read_roster(Path(args.file))
+    roster = load_roster(Path(args.file))
+    students = roster.students
+    if roster.test_students:
+        print(f"{args.file}: Canvas's test student skipped (not enrolled)")
     if args.check:
         print(f"{args.file}: {len(students)} students, no problem found")
         return 0

@@ -7,6 +7,10 @@ one column per assignment, a "Points Possible" row, and Canvas's built-in test a
 with, the folder nbgrader files their work under, and the column `course export --format canvas`
 writes back, so that Canvas matches the grades to the right people.
 
+Canvas's own ids for each student (ID, SIS User ID) and their Section are kept beside the gradebook
+in `canvas-roster.json` (nbgrader's gradebook has no column for them), so that the export gives
+Canvas back exactly what it exported. Canvas's test student is never enrolled.
+
 A roster with a problem is refused whole, with the line number of every problem, and nothing is
 added: half a class in the gradebook is worse than none.
 """
@@ -14,6 +18,7 @@ added: half a class in the gradebook is worse than none.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import re
 import sys
@@ -30,7 +35,9 @@ REQUIRED = (NAME_COLUMN, ID_COLUMN)
 # A student id becomes a folder name, a part of nbgrader's exchange file names (where "+"
 # separates fields) and a JupyterHub user name, which the hub lower-cases at login.
 VALID_ID = re.compile(r"^[a-z0-9][a-z0-9_.@-]{0,63}$")
-CANVAS_TEST_STUDENT = "Student, Test"
+# Canvas's built-in test account, by its sortable name (older exports) or display name.
+CANVAS_TEST_STUDENTS = {"Student, Test", "Test Student"}
+IDENTITY_FILE = "canvas-roster.json"
 MAX_LISTED = 20  # problems listed in one message; a roster in the wrong format has one per row
 
 
@@ -46,6 +53,14 @@ class Student:
     lms_user_id: str  # Canvas's own numeric id ("ID"), kept for the export back
     section: str
     line: int
+    sis_user_id: str = ""
+    name: str = ""  # as Canvas wrote it ("Last, First"), written back unchanged
+
+
+@dataclass(frozen=True)
+class Roster:
+    students: list[Student]
+    test_students: int  # rows of Canvas's test account, skipped
 
 
 def _split_name(sortable: str) -> tuple[str, str]:
@@ -72,6 +87,11 @@ def _id_problem(student_id: str) -> str | None:
 
 def read_roster(path: Path) -> list[Student]:
     """Every student of the roster, or RosterError naming the file and each line at fault."""
+    return load_roster(path).students
+
+
+def load_roster(path: Path) -> Roster:
+    """The roster's students and how many test-student rows were skipped."""
     try:
         text = path.read_text(encoding="utf-8-sig")  # Canvas writes a byte-order mark
     except FileNotFoundError:
@@ -90,6 +110,7 @@ def read_roster(path: Path) -> list[Student]:
     students: list[Student] = []
     problems: list[str] = []
     first_line: dict[str, int] = {}
+    test_students = 0
     for row in reader:
         line = reader.line_num
         if None in row:  # more cells than the header has columns
@@ -97,7 +118,10 @@ def read_roster(path: Path) -> list[Student]:
             continue
         name = (row.get(NAME_COLUMN) or "").strip()
         student_id = (row.get(ID_COLUMN) or "").strip()
-        if name == "Points Possible" or (name == CANVAS_TEST_STUDENT and not student_id):
+        if name == "Points Possible":
+            continue
+        if name in CANVAS_TEST_STUDENTS:
+            test_students += 1
             continue
         if not name and not student_id and not any((v or "").strip() for v in row.values()):
             continue  # a blank line
@@ -120,6 +144,8 @@ def read_roster(path: Path) -> list[Student]:
                 (row.get("ID") or "").strip(),
                 (row.get("Section") or "").strip(),
                 line,
+                (row.get("SIS User ID") or "").strip(),
+                name,
             )
         )
     if problems:
@@ -129,7 +155,46 @@ def read_roster(path: Path) -> list[Student]:
         raise RosterError(f"{path}: roster refused, nothing was added:\n  " + "\n  ".join(listed))
     if not students:
         raise RosterError(f"{path}: the roster lists no students")
-    return students
+    return Roster(students, test_students)
+
+
+@dataclass(frozen=True)
+class CanvasIdentity:
+    """What Canvas needs back to match a grade to its student, as Canvas exported it."""
+
+    name: str
+    canvas_id: str
+    sis_user_id: str
+    section: str
+
+
+def canvas_identities(course: Course) -> dict[str, CanvasIdentity]:
+    """Each enrolled student's Canvas identity, by student id (empty before any roster)."""
+    path = course.root / IDENTITY_FILE
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {sid: CanvasIdentity(**fields) for sid, fields in data.items()}
+    except (OSError, ValueError, TypeError) as error:
+        raise RosterError(
+            f"{path}: cannot read the Canvas ids the roster left ({error}); "
+            "run `course roster FILE` again with Canvas's latest export to rewrite it"
+        ) from None
+
+
+def _save_identities(course: Course, students: list[Student]) -> None:
+    """Merge the roster's Canvas ids into the file; a student no longer listed keeps theirs."""
+    identities = canvas_identities(course)
+    for s in students:
+        identities[s.student_id] = CanvasIdentity(
+            s.name or f"{s.last_name}, {s.first_name}", s.lms_user_id, s.sis_user_id, s.section
+        )
+    path = course.root / IDENTITY_FILE
+    partial = path.with_suffix(".json.partial")
+    data = {sid: vars(identity) for sid, identity in sorted(identities.items())}
+    partial.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(partial, path)  # a crash mid-write never leaves half a file
 
 
 @contextmanager
@@ -161,6 +226,7 @@ def add_to_gradebook(course: Course, students: list[Student]) -> tuple[list[str]
                 lms_user_id=student.lms_user_id or None,
             )
             (updated if student.student_id in known else added).append(student.student_id)
+    _save_identities(course, students)
     return added, updated
 
 

@@ -63,6 +63,7 @@ class StudentResult:
     auto_max: float = 0.0
     manual_max: float = 0.0
     message: str = ""
+    manual_pending: float = 0.0  # hand-graded points nobody has graded yet
 
 
 @dataclass
@@ -388,6 +389,7 @@ class Grader:
             if grades is None or (result and not grades.cells):
                 return Outcome(student, False, message=f"not graded: {result}")
             outcome = Outcome(student, True, grades.auto_score, grades.auto_max, grades.manual_max)
+            outcome.manual_pending = grades.manual_pending
             if result:
                 outcome.message = f"graded with errors: {result}"
             elif self.feedback is not None:
@@ -404,7 +406,7 @@ class Grader:
         from autograder.exporting import export
 
         try:
-            return {"exported": str(export(self.course, "nbgrader", Path(path)))}
+            return {"exported": str(export(self.course, "nbgrader", Path(path)).path)}
         except CourseError as error:
             return {"error": str(error)}
 

@@ -60,3 +60,16 @@ def sim_server() -> Iterator[Any]:
     yield server
     server.shutdown()
     server.server_close()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite the golden files (tests/**/golden/) from what the code now produces",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))

@@ -10,7 +10,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder import submissions
-from autograder.course import Course
+from autograder.course import Course, CourseError
 from autograder.exporting import export
 from autograder.feedback import clean_html, sanitize_markdown, sanitize_outputs
 from autograder.grading import grade
@@ -140,9 +140,16 @@ def test_feedback_is_sanitised_marks_parts_to_grade_and_the_csv_leaves_gaps(
 
     with Gradebook(course.gradebook_url) as gradebook:
         gradebook.add_student("absent")
-    with export(course).open() as handle:
+    with export(course).path.open() as handle:
         rows = {r["student_id"]: r for r in csv.DictReader(handle)}
     assert (rows["absent"]["score"], rows["absent"]["max_score"]) == ("", "100.0")
     assert rows["blank"]["score"] == "0.0" and rows["hostile"]["score"] == "80.0"
-    canvas = {r[3]: r[-1] for r in csv.reader(export(course, "canvas").open())}
-    assert (canvas["absent"], canvas["blank"], canvas["hostile"]) == ("", "0.0", "80.0")
+    # 20 points of the lab are graded by hand and nobody has graded them yet.
+    assert rows["hostile"]["hand_grading_pending"] == "yes"
+    assert rows["absent"]["hand_grading_pending"] == ""
+    with pytest.raises(CourseError, match="hand grading is pending"):
+        export(course, "canvas", new_assignments=True)
+    result = export(course, "canvas", allow_pending=True, new_assignments=True)
+    canvas = {r[3]: r[-1] for r in csv.reader(result.path.open())}
+    assert (canvas["absent"], canvas["blank"], canvas["hostile"]) == ("", "", "")
+    assert sorted(result.pending[LAB]) == ["blank", "hostile"]

@@ -101,11 +101,11 @@ def test_canvas_export_has_the_import_columns(course):
     released(course)
     submissions.write(course, LAB, "ada", submissions.full(course, LAB))
     grade(course, LAB, progress=False)
-    path = export(course, "canvas")
+    path = export(course, "canvas", allow_pending=True, new_assignments=True).path
     rows = list(csv.reader(path.open()))
     assert rows[0] == [*CANVAS_LEADING, LAB]
     assert rows[1][0] == "Points Possible" and float(rows[1][-1]) == 100.0
-    assert rows[2][3] == "ada" and float(rows[2][-1]) == 80.0
+    assert rows[2][3] == "ada" and rows[2][-1] == ""  # 20 points still to grade by hand
 
 
 def test_course_check_passes_a_good_lab(course):
@@ -158,3 +158,34 @@ def test_not_a_course_folder(tmp_path, capsys):
 def test_course_error_is_raised_by_the_api_too(course):
     with pytest.raises(CourseError, match="unknown lab"):
         grade(course, "lab9")
+
+
+def test_one_student_is_regraded_alone_and_hand_scores_survive_every_regrade(course):
+    from tests.autograder.test_exporting import hand_grade
+
+    released(course)
+    for student in ("ada", "grace"):
+        submissions.write(course, LAB, student, submissions.full(course, LAB))
+    first = {r.student: r for r in grade(course, LAB, progress=False).results}
+    assert first["ada"].manual_pending == 20 and first["grace"].manual_pending == 20
+    hand_grade(course, "ada", 0.5)
+
+    # grace fixes a bug; only her submission is graded again.
+    submissions.write(course, LAB, "grace", submissions.partial(course, LAB))
+    report = grade(course, LAB, progress=False, only=["grace"])
+    assert [r.student for r in report.results] == ["grace"]
+    whole = grade(course, LAB, progress=False)
+    results = {r.student: r for r in whole.results}
+    assert results["ada"].manual_pending == 0 and results["grace"].manual_pending == 20
+    assert "ada" in whole.table() and " 0 pts" in whole.table().splitlines()[1]
+    with sqlite3.connect(course.root / "gradebook.db") as db:
+        (manual,) = db.execute(
+            "select g.manual_score from grade g"
+            " join submitted_notebook sn on g.notebook_id = sn.id"
+            " join submitted_assignment sa on sn.assignment_id = sa.id"
+            " where sa.student_id = 'ada' and g.manual_score is not null"
+        ).fetchone()
+    assert manual == 10.0
+
+    with pytest.raises(CourseError, match="no submission of lab0-fixture from 'nobody'"):
+        grade(course, LAB, progress=False, only=["nobody"])

@@ -10,7 +10,15 @@ import pytest
 from autograder import cli
 from autograder.course import CourseError
 from autograder.hub import release_feedback, submissions
-from autograder.roster import RosterError, add_to_gradebook, enrolled, read_roster
+from autograder.roster import (
+    IDENTITY_FILE,
+    RosterError,
+    add_to_gradebook,
+    canvas_identities,
+    enrolled,
+    load_roster,
+    read_roster,
+)
 from tests.autograder.conftest import LAB
 from tests.hub.hubctl import DEPLOY
 
@@ -39,6 +47,29 @@ def test_a_canvas_export_is_read(tmp_path):
         ("alan", "Turing", "", "1003", 5),
     ]
     assert students[0].section == "Tuesday"
+    assert [s.sis_user_id for s in students] == ["u1001", "u1002", ""]
+
+
+def test_canvas_test_students_are_skipped_even_with_a_login(tmp_path):
+    text = CANVAS + '"Student, Test",9998,,3f0b8a2e6c1d4e5f,Tuesday,\nTest Student,9997,,x9,,\n'
+    roster = load_roster(write(tmp_path, text))
+    assert [s.student_id for s in roster.students] == ["ada", "grace.hopper@uni.example", "alan"]
+    assert roster.test_students == 3
+
+
+def test_canvas_ids_and_sections_are_kept_for_the_export(tmp_path, course):
+    add_to_gradebook(course, read_roster(write(tmp_path, CANVAS)))
+    identities = canvas_identities(course)
+    assert identities["ada"].canvas_id == "1001" and identities["ada"].sis_user_id == "u1001"
+    assert identities["ada"].name == "Lovelace, Ada" and identities["alan"].section == "Wednesday"
+    # A later roster updates who it lists and keeps the others.
+    later = 'Student,ID,SIS User ID,SIS Login ID,Section\n"Lovelace, Ada",1001,u1001,ada,Friday\n'
+    add_to_gradebook(course, read_roster(write(tmp_path, later, "later.csv")))
+    identities = canvas_identities(course)
+    assert identities["ada"].section == "Friday" and identities["alan"].section == "Wednesday"
+    (course.root / IDENTITY_FILE).write_text("{not json")
+    with pytest.raises(RosterError, match=r"canvas-roster\.json: cannot read"):
+        canvas_identities(course)
 
 
 def test_newer_exports_with_an_integration_id_column_are_read(tmp_path):
@@ -102,7 +133,8 @@ def test_students_are_added_then_updated(tmp_path, course):
 def test_the_roster_command(tmp_path, course, capsys):
     roster = write(tmp_path, CANVAS)
     assert cli.main(["--course", str(course.root), "roster", str(roster), "--check"]) == 0
-    assert "3 students, no problem found" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "3 students, no problem found" in out and "test student skipped" in out
     assert enrolled(course) == []
     assert cli.main(["--course", str(course.root), "roster", str(roster)]) == 0
     assert "3 added, 0 updated (3 on the roster)" in capsys.readouterr().out
