@@ -96,7 +96,7 @@ class TreeSampler:
         return round(sum(self.cpu.values()), 1)
 
 
-def _timed(command: list[str], course: Course, env: dict[str, str]) -> tuple[float, float, float]:
+def timed(command: list[str], course: Course, env: dict[str, str]) -> tuple[float, float, float]:
     """Run `command` in the course folder; its wall time (s), and its process tree's peak
     memory (MB) and CPU time (s)."""
     started = time.perf_counter()
@@ -117,12 +117,12 @@ def _timed(command: list[str], course: Course, env: dict[str, str]) -> tuple[flo
     return seconds, tree.mb, tree.cpu_seconds
 
 
-def _caller_env() -> dict[str, str]:
+def caller_env() -> dict[str, str]:
     """This environment without a gradebook or course chosen for another course."""
     return {k: v for k, v in os.environ.items() if k not in ("COURSE_DB_URL", "COURSE_ROOT")}
 
 
-def _class(course: Course, lab: str, students: int) -> list[str]:
+def fabricated_class(course: Course, lab: str, students: int) -> list[str]:
     names = [f"s{i:03d}" for i in range(students)]
     for i, name in enumerate(names):
         submissions.write(course, lab, name, MIX[i % len(MIX)](course, lab))
@@ -153,7 +153,7 @@ def bench(
         else:
             serial = (source or Course.locate()).copy_to(where / "serial", [lab])
         serial.release_lab(lab)
-        names = _class(serial, lab, students)
+        names = fabricated_class(serial, lab, students)
         shutil.copytree(serial.root, where / "parallel")
         parallel = Course(where / "parallel")
         bin_dir = Path(sys.executable).parent
@@ -162,13 +162,13 @@ def bench(
         # Stock nbgrader gets the environment `course` gives it (the virtualenv's bin/ on PATH,
         # the gradebook URL); `course grade` the caller's, as an instructor would run it.
         stock = serial.nbgrader_env()
-        serial_s, serial_mb, serial_cpu = _timed(
+        serial_s, serial_mb, serial_cpu = timed(
             [nbgrader, "autograde", lab, "--force"], serial, stock
         )
-        feedback_s, _, _ = _timed([nbgrader, "generate_feedback", lab, "--force"], serial, stock)
+        feedback_s, _, _ = timed([nbgrader, "generate_feedback", lab, "--force"], serial, stock)
         grade = [sys.executable, "-m", "autograder.cli", "--course", str(parallel.root), "--quiet"]
-        parallel_s, parallel_mb, parallel_cpu = _timed(
-            [*grade, "grade", lab, "--workers", str(workers)], parallel, _caller_env()
+        parallel_s, parallel_mb, parallel_cpu = timed(
+            [*grade, "grade", lab, "--workers", str(workers)], parallel, caller_env()
         )
         load_after = os.getloadavg()
         boundary = boundary_cost()

@@ -58,7 +58,7 @@ def page_text(path: Path) -> str:
     return raw
 
 
-def _hidden_lines(source: Path, hidden_tests: Path | None = None) -> list[str]:
+def secret_lines(source: Path, hidden_tests: Path | None = None) -> list[str]:
     """Lines of hidden tests (the notebook's regions, and the grader-side module `hidden_tests`) and of
     mark schemes that are secret: none may reach a student.
 
@@ -176,7 +176,7 @@ def _release_checks(course: Course, lab: str, result: LabCheck) -> None:
             result.problems.append(f"the release contains {marker!r}")
     if SECRETS.search(raw):
         result.problems.append("the release contains something that looks like an API key")
-    secret = _hidden_lines(course.notebook(lab), registry.path_for(course.root, lab))
+    secret = secret_lines(course.notebook(lab), registry.path_for(course.root, lab))
     leaked = [line for line in secret if line in text]
     if leaked:
         result.problems.append(f"hidden test text in the release: {leaked[0]!r}")
@@ -247,7 +247,7 @@ def check_lab(course: Course, lab: str, seeds: int = 3, original: Course | None 
     ):
         result.problems.append("the untouched release did not run to the end")
     course.nbgrader("generate_feedback", lab, "--force")
-    hidden = _hidden_lines(course.notebook(lab), registry.path_for(course.root, lab))
+    hidden = secret_lines(course.notebook(lab), registry.path_for(course.root, lab))
     for page in course.feedback.glob(f"*/{lab}/*.html"):
         leaked = [line for line in hidden if line in page_text(page)]
         if leaked:

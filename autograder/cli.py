@@ -8,7 +8,10 @@
     course grade LAB [--student ID] autograde (in --workers processes), feedback without hidden
                                     tests, export; the gradebook is backed up first
     course bench [--students N]     stock serial nbgrader autograde vs course grade, as JSON
+    course sizing [LAB ...]         grading minutes per 100 students, memory per student (measured)
     course export [--format F]      grades CSV (nbgrader columns, or a Canvas gradebook import)
+    course solutions LAB [--force]  a solution notebook for students, once the lab has closed
+    course formgrader [--port N]    nbgrader's formgrader for hand grading, on this machine only
     course demo                     a sample class graded end to end
 Problems an instructor must fix print one line and exit with code 2.
 """
@@ -110,6 +113,17 @@ def _bench(args: argparse.Namespace) -> int:
     return 0 if figures["grades_identical"] else 1
 
 
+def _sizing(args: argparse.Namespace) -> int:
+    import json
+
+    from autograder.sizing import sizing, table
+
+    course = _course(args)
+    figures = sizing(course, args.labs or course.labs(), args.students, args.workers)
+    print(json.dumps(figures) if args.json else table(figures))
+    return 0
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -134,6 +148,24 @@ def _export(args: argparse.Namespace) -> int:
         print(f"note: {lab}: hand grading pending for {len(students)} student(s), {left}")
     print(result.path)
     return 0
+
+
+def _solutions(args: argparse.Namespace) -> int:
+    from autograder.solutions import release_solutions
+
+    release = release_solutions(_course(args), args.lab, force=args.force)
+    for note in release.notes:
+        print(f"note: {note}")
+    print(f"solutions of {args.lab} -> {release.folder}")
+    if release.exchange is not None:
+        print(f"students can fetch {release.exchange.name} from the Assignment List")
+    return 0
+
+
+def _formgrader(args: argparse.Namespace) -> int:
+    from autograder.formgrader import serve
+
+    return serve(_course(args), args.port)
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -227,6 +259,15 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--json", action="store_true", help="one JSON object")
     bench.set_defaults(run=_bench)
 
+    sizing = commands.add_parser(
+        "sizing", help="measure grading time per 100 students and memory per student, per lab"
+    )
+    sizing.add_argument("labs", nargs="*", help="labs to measure (default: all)")
+    sizing.add_argument("--students", type=_positive, default=12, help="fabricated class size")
+    sizing.add_argument("--workers", type=_positive, help="grading workers (default: cores, <= 4)")
+    sizing.add_argument("--json", action="store_true", help="the figures as JSON")
+    sizing.set_defaults(run=_sizing)
+
     export = commands.add_parser("export", help="write the grades as CSV")
     export.add_argument("--format", choices=["nbgrader", "canvas"], default="nbgrader")
     export.add_argument("--output", help="file to write (default: grades.csv in the course folder)")
@@ -243,6 +284,24 @@ def build_parser() -> argparse.ArgumentParser:
         "Canvas assignment named by the lab",
     )
     export.set_defaults(run=_export)
+
+    solutions = commands.add_parser(
+        "solutions", help="release a lab's solution notebook once the lab has closed"
+    )
+    solutions.add_argument("lab")
+    solutions.add_argument(
+        "--force",
+        action="store_true",
+        help="release although the lab has no due date or can still earn points",
+    )
+    solutions.set_defaults(run=_solutions)
+
+    formgrader = commands.add_parser(
+        "formgrader", help="open nbgrader's formgrader on this course, on 127.0.0.1 only"
+    )
+    formgrader.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    formgrader.add_argument("--db", help="gradebook URL")
+    formgrader.set_defaults(run=_formgrader)
 
     demo = commands.add_parser("demo", help="grade a fabricated sample class end to end")
     demo.set_defaults(run=_demo)

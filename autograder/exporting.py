@@ -30,6 +30,8 @@ NBGRADER_COLUMNS = [
     "score",
     "max_score",
     "hand_grading_pending",  # "yes": the score is the autograded part only, so far
+    "hours_late",  # after the student's due date with extension (course.toml)
+    "late_penalty",  # points taken; score is after it
 ]
 CANVAS_LEADING = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 MAX_NAMED = 8  # students named in one message
@@ -94,6 +96,8 @@ def export(
                         _blank(r["score"]),
                         r["max_score"],
                         "yes" if r["pending"] else "",
+                        r["hours_late"] if r["submitted"] else "",
+                        r["late_penalty"] if r["submitted"] else "",
                     ]
                 )
         return ExportResult(path, _pending_by_lab(rows))

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from nbgrader.api import Gradebook, MissingEntry
 
 from autograder.course import Course
+from autograder.lateness import penalty_points, seconds_late
+from autograder.settings import load_settings
 
 
 @dataclass(frozen=True)
@@ -76,21 +78,28 @@ def all_scores(course: Course) -> list[dict[str, object]]:
     """One row per (student, lab) with total and maximum scores, for export.
 
     A lab the student has not submitted has no score (None), not 0: a gradebook must tell
-    "not handed in" from "handed in and scored 0"."""
+    "not handed in" from "handed in and scored 0". `score` is after the late penalty of
+    course.toml (autograder.lateness), computed from the score as it stands now; `raw_score`
+    is before it."""
+    settings = load_settings(course)
     rows: list[dict[str, object]] = []
     with Gradebook(course.gradebook_url) as gradebook:
         labs = [a.name for a in gradebook.assignments]
         for student in gradebook.students:
             for lab in labs:
+                late, penalty = 0.0, 0.0
                 try:
                     submission = gradebook.find_submission(lab, student.id)
-                    score: float | None = float(submission.score)
+                    raw: float | None = float(submission.score)
                     max_score, submitted = float(submission.max_score), True
                     pending = bool(submission.needs_manual_grade)
+                    late = seconds_late(settings, lab, student.id, submission.timestamp)
+                    penalty = penalty_points(settings, late, float(submission.score), max_score)
                 except MissingEntry:
                     assignment = gradebook.find_assignment(lab)
-                    score, max_score, submitted = None, float(assignment.max_score), False
+                    raw, max_score, submitted = None, float(assignment.max_score), False
                     pending = False
+                score = None if raw is None else round(raw - penalty, 6)
                 rows.append(
                     {
                         "student": student.id,
@@ -99,6 +108,9 @@ def all_scores(course: Course) -> list[dict[str, object]]:
                         "email": student.email or "",
                         "lab": lab,
                         "score": score,
+                        "raw_score": raw,
+                        "late_penalty": penalty,
+                        "hours_late": round(late / 3600, 2),
                         "max_score": max_score,
                         "submitted": submitted,
                         "pending": pending,  # hand-graded parts not graded yet

@@ -25,6 +25,8 @@ from tqdm.auto import tqdm
 
 from autograder.backup import KEEP, back_up
 from autograder.course import Course, CourseError
+from autograder.lateness import Lateness, late_submissions, sync_gradebook
+from autograder.settings import load_settings
 from autograder.workers import Outcome, WorkerPool
 from autograder.workers import StudentResult as StudentResult  # a report's line, re-exported
 
@@ -39,6 +41,8 @@ class GradeReport:
     workers: int = 1
     restarts: int = 0  # workers that died and were replaced (their students were tried again)
     seconds: float = 0.0
+    late: list[Lateness] = field(default_factory=list)
+    late_rule: str = ""  # the rule applied, as course.toml states it
 
     def table(self) -> str:
         lines = [f"{'student':<20} {'autograded':>12} {'to grade by hand':>17}  note"]
@@ -47,6 +51,10 @@ class GradeReport:
             # Hand scores survive a regrade: only what nobody has graded yet is still to grade.
             manual = f"{r.manual_pending:g} pts" if r.graded else "-"
             lines.append(f"{r.student:<20} {score:>12} {manual:>17}  {r.message}")
+        if self.late:
+            rule = self.late_rule or "no late-penalty rule in course.toml: no points taken"
+            lines.append(f"late ({rule}):")
+            lines.extend(f"  {late.describe()}" for late in self.late)
         return "\n".join(lines)
 
 
@@ -115,6 +123,7 @@ def grade(
     started = time.perf_counter()
     course.require_labs([lab])
     course.check_gradebook()
+    settings = load_settings(course)  # a bad course.toml stops the run before any grading
     with grading_lock(course):
         report = GradeReport(lab, workers=workers or default_workers())
         students = course.students_with_submissions(lab)
@@ -143,8 +152,10 @@ def grade(
                 if backup:
                     report.backup = back_up(course, keep_backups)
                 ensure_released(course, lab)
+                sync_gradebook(course, lab, settings)  # due date and extensions, as course.toml
                 outcomes = pool.grade(students, on_done=done)
                 report.restarts = pool.restarts
+                sync_gradebook(course, lab, settings)  # extensions of first-time submissions
                 # Written beside its place and renamed: a killed run leaves the previous file.
                 csv = course.root / "grades.csv"
                 partial = pool.export(csv.with_name(csv.name + ".tmp"))
@@ -167,5 +178,10 @@ def grade(
             )
         if feedback and any(r.graded for r in report.results):
             report.feedback = course.feedback
+        report.late = [
+            late for late in late_submissions(course, lab, settings) if late.student in students
+        ]
+        if settings.late_penalty is not None:
+            report.late_rule = settings.late_penalty.describe()
     report.seconds = round(time.perf_counter() - started, 3)
     return report

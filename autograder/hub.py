@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from autograder.course import Course, CourseError, last_error_line
+from autograder.lateness import sync_gradebook
 from autograder.roster import add_to_gradebook, enrolled, load_roster
+from autograder.settings import load_settings
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ class SubmissionReport:
         return "\n".join(lines)
 
 
-def _nbgrader_settings(course: Course) -> tuple[Path, str]:
+def nbgrader_exchange(course: Course) -> tuple[Path, str]:
     """The exchange root and course id exactly as nbgrader resolves them for this course: the
     machine-wide config files, then the course folder's nbgrader_config.py."""
     from nbgrader.apps import NbGrader
@@ -99,7 +101,7 @@ def _inbound_submissions(inbound: Path, lab: str) -> dict[str, list[Submission]]
 
 def submissions(course: Course, lab: str) -> SubmissionReport:
     course.require_labs([lab])
-    exchange_root, course_id = _nbgrader_settings(course)
+    exchange_root, course_id = nbgrader_exchange(course)
     inbound = exchange_root / course_id / "inbound"
     made: dict[str, list[Submission]] = {}
     if inbound.is_dir():
@@ -128,6 +130,13 @@ def release_feedback(course: Course, lab: str) -> list[str]:
     )
     if not ready:
         raise CourseError(f"{lab}: no feedback to release yet; run `course grade {lab}` first")
+    # Written again from the gradebook: hand scores, comments and late penalties given since
+    # `course grade` wrote it must reach the students (nbgrader's own step, the course's config).
+    if any(course.autograded.glob(f"*/{lab}")):
+        sync_gradebook(course, lab, load_settings(course))
+        process = course.nbgrader("generate_feedback", lab, "--force")
+        if process.returncode != 0:
+            raise CourseError(f"{lab}: generate_feedback failed: {last_error_line(process)}")
     process = course.nbgrader("release_feedback", lab)
     if process.returncode != 0:
         # nbgrader says why on a CRITICAL line (an exchange it cannot write, for one)

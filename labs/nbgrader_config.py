@@ -73,6 +73,9 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.CheckCellMetadata",
     "autograder.feedback.SanitizeOutputs",  # what autograded/ keeps: HTML sanitised, no scripts
 ]
+# Late submissions: the due dates, extensions and penalty rule are in course.toml (the instructor
+# guide, "Deadlines and late work"); nbgrader's late-penalty step asks the course's rule.
+c.AssignLatePenalties.plugin_class = "autograder.lateness.CourseLatePenalty"
 # Per kernel: CPU seconds, address space and largest file (MB), processes + threads.
 c.LimitedKernelManager.cpu_seconds = 600
 c.LimitedKernelManager.memory_mb = 2048

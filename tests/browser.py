@@ -6,6 +6,8 @@ Playwright's own browser download cannot work offline, so the tests drive /usr/b
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,3 +35,16 @@ def chromium_options() -> dict[str, Any]:
             f"{CHROMIUM} is missing: apt-get install chromium chromium-driver (.ci/run does)"
         )
     return {"executable_path": str(CHROMIUM), "headless": True, "args": CHROMIUM_FLAGS}
+
+
+@contextlib.contextmanager
+def screenshot_on_failure(page: Any, path: Path) -> Iterator[None]:
+    """A full-page screenshot at `path` (a test artifact) when the block fails; the previous
+    run's screenshot is removed first, so the file always belongs to the last failure."""
+    path.unlink(missing_ok=True)
+    try:
+        yield
+    except BaseException:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(path), full_page=True)
+        raise

@@ -213,3 +213,31 @@ def test_feedback_is_released_by_a_hash_only_its_student_knows(course, exchange)
     (page,) = (exchange / "ai-literacy" / "feedback").glob("*.html")
     assert page.read_text() == "<p>ada's feedback</p>"
     assert page.stem not in {"ada", LAB} and len(page.stem) >= 32
+
+
+def test_feedback_released_after_hand_grading_shows_the_hand_score_and_comment(course, exchange):
+    from nbgrader.api import Gradebook
+
+    from autograder import submissions as work
+    from autograder.grading import grade
+
+    course.release_lab(LAB)
+    submitted = work.write(course, LAB, "ada", work.full(course, LAB))
+    (submitted.parent / "timestamp.txt").write_text("2026-11-27 10:30:00.000002 UTC")
+    (submitted.parent / "submission_secret.txt").write_text("s3cret")  # as nbgrader submit writes
+    grade(course, LAB, progress=False)
+    page = course.feedback / "ada" / LAB / f"{LAB}.html"
+    assert "to be graded" in page.read_text()
+    with Gradebook(course.gradebook_url) as gradebook:  # what a grader does in the formgrader
+        notebook = gradebook.find_submission_notebook(LAB, LAB, "ada")
+        for grade_cell in notebook.grades:
+            if grade_cell.needs_manual_grade:
+                grade_cell.manual_score = float(grade_cell.max_score)
+        for comment in notebook.comments:
+            comment.manual_comment = "Clear argument, with your own numbers."
+        gradebook.db.commit()
+    exchange.mkdir(mode=0o777)
+    assert release_feedback(course, LAB) == ["ada"]
+    (released,) = (exchange / "ai-literacy" / "feedback").glob("*.html")
+    text = released.read_text()
+    assert "to be graded" not in text and "Clear argument, with your own numbers." in text

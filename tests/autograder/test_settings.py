@@ -71,3 +71,13 @@ def test_the_shipped_settings_load_and_their_example_is_valid(tmp_path):
         (tmp_path / "source" / lab / f"{lab}.ipynb").write_text("{}")
     (tmp_path / "course.toml").write_text(example)
     assert set(load_settings(Course.locate(tmp_path)).canvas_assignments) == set(real.labs())
+
+
+def test_an_unknown_lab_in_the_mapping_names_its_line(course):
+    text = f'# Canvas\n[canvas.assignments]\n{LAB} = "Lab 0 (4410)"\nlab9 = "Lab 9 (4419)"\n'
+    with pytest.raises(SettingsError) as refused:
+        load_settings(settings_file(course, text))
+    assert str(refused.value) == (
+        f"{course.root / 'course.toml'}, line 4: canvas.assignments.lab9: no such lab "
+        f"(the labs are: {LAB})"
+    )

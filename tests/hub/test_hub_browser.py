@@ -8,7 +8,6 @@ released lab. A failing run keeps a screenshot in _build/test-artifacts/hub/.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import subprocess
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ import nbformat
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.browser import VIEWPORT, chromium_options
+from tests.browser import VIEWPORT, chromium_options, screenshot_on_failure
 from tests.hub.conftest import ARTIFACTS, STUDENTS, Classroom
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
@@ -65,22 +64,11 @@ def page(classroom: Classroom) -> Iterator[Page]:
             browser.close()
 
 
-@contextlib.contextmanager
-def screenshot_on_failure(page: Page) -> Iterator[None]:
-    SCREENSHOT.unlink(missing_ok=True)
-    try:
-        yield
-    except BaseException:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOT), full_page=True)
-        raise
-
-
 def test_a_student_opens_jupyterlab_and_sees_the_lab(
     classroom: Classroom, released: str, page: Page
 ) -> None:
     repo = launch_repository(classroom)
-    with screenshot_on_failure(page):
+    with screenshot_on_failure(page, SCREENSHOT):
         student_session(page, classroom, repo, released)
 
 
