@@ -92,6 +92,7 @@ def _grade(args: argparse.Namespace) -> int:
         backup=not args.no_backup,
         keep_backups=args.keep_backups,
         only=args.student,
+        trust_timestamps=args.trust_timestamps,
     )
     print(report.table())
     print(f"feedback: {report.feedback}\ngrades:   {report.csv}")
@@ -228,6 +229,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         metavar="ID",
         help="grade only this student's submission (repeat for several); hand scores are kept",
+    )
+    grade.add_argument(
+        "--trust-timestamps",
+        action="store_true",
+        help="take each submission's time from its timestamp.txt even where the exchange's "
+        "files changed later (only after you copied or changed those files yourself)",
     )
     grade.add_argument(
         "--db", help="gradebook URL, e.g. postgresql+psycopg2://user@127.0.0.1/course"

@@ -25,7 +25,8 @@ from tqdm.auto import tqdm
 
 from autograder.backup import KEEP, back_up
 from autograder.course import Course, CourseError
-from autograder.lateness import Lateness, late_submissions, sync_gradebook
+from autograder.hub import time_checks
+from autograder.lateness import Lateness, TimeCheck, late_submissions, sync_gradebook
 from autograder.settings import load_settings
 from autograder.workers import Outcome, WorkerPool
 from autograder.workers import StudentResult as StudentResult  # a report's line, re-exported
@@ -43,6 +44,7 @@ class GradeReport:
     seconds: float = 0.0
     late: list[Lateness] = field(default_factory=list)
     late_rule: str = ""  # the rule applied, as course.toml states it
+    rewritten: list[TimeCheck] = field(default_factory=list)  # timestamps later than claimed
 
     def table(self) -> str:
         lines = [f"{'student':<20} {'autograded':>12} {'to grade by hand':>17}  note"]
@@ -55,6 +57,7 @@ class GradeReport:
             rule = self.late_rule or "no late-penalty rule in course.toml: no points taken"
             lines.append(f"late ({rule}):")
             lines.extend(f"  {late.describe()}" for late in self.late)
+        lines.extend(f"note: {check.describe()}" for check in self.rewritten)
         return "\n".join(lines)
 
 
@@ -117,6 +120,7 @@ def grade(
     backup: bool = True,
     keep_backups: int = KEEP,
     only: list[str] | None = None,
+    trust_timestamps: bool = False,
 ) -> GradeReport:
     """Autograde every submission of the lab, or only those of the students in `only` (a
     regrade of one student). Hand-graded scores already in the gradebook are kept."""
@@ -155,7 +159,14 @@ def grade(
                 sync_gradebook(course, lab, settings)  # due date and extensions, as course.toml
                 outcomes = pool.grade(students, on_done=done)
                 report.restarts = pool.restarts
-                sync_gradebook(course, lab, settings)  # extensions of first-time submissions
+                # Extensions of first-time submissions; timestamps no later than the files.
+                # trust_timestamps: the exchange's files were copied or changed since (a restore,
+                # a chmod -R), so their ctimes say nothing about when students submitted.
+                checks = [] if trust_timestamps else time_checks(course, lab)
+                report.rewritten = [c for c in checks if c.student in students and c.rewritten]
+                sync_gradebook(
+                    course, lab, settings, {c.student: c.changed for c in report.rewritten}
+                )
                 # Written beside its place and renamed: a killed run leaves the previous file.
                 csv = course.root / "grades.csv"
                 partial = pool.export(csv.with_name(csv.name + ".tmp"))

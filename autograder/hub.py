@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder.course import Course, CourseError, last_error_line
-from autograder.lateness import sync_gradebook
+from autograder.lateness import TimeCheck, last_change, sync_gradebook
 from autograder.roster import add_to_gradebook, enrolled, load_roster
 from autograder.settings import load_settings
 
@@ -117,6 +117,30 @@ def submissions(course: Course, lab: str) -> SubmissionReport:
         collected[student] = stamp.read_text().strip() if stamp.exists() else "unknown"
     shown = inbound if inbound.is_dir() else None
     return SubmissionReport(lab, shown, made, collected, enrolled(course))
+
+
+def time_checks(course: Course, lab: str) -> list[TimeCheck]:
+    """For each collected submission of `lab` still in the exchange, the time it claims against
+    the last change of its files there (autograder.lateness.TimeCheck). Empty without an
+    exchange, or where this user cannot list it."""
+    from nbgrader.utils import parse_utc
+
+    try:
+        report = submissions(course, lab)
+    except CourseError:
+        return []
+    checks: list[TimeCheck] = []
+    for student, stamp in sorted(report.collected.items()):
+        made = report.submissions.get(student, [])
+        match = next((s for s in made if s.timestamp == stamp), None)
+        if match is None:
+            continue
+        try:
+            changed = last_change(match.folder)
+        except OSError:  # a folder this user may not read: nothing to compare
+            continue
+        checks.append(TimeCheck(student, parse_utc(stamp), changed))
+    return checks
 
 
 def release_feedback(course: Course, lab: str) -> list[str]:

@@ -12,6 +12,12 @@ grading run and before feedback is written, so the formgrader and the feedback s
 export uses.
 
 A submission without a timestamp (one an instructor copied into submitted/ by hand) is on time.
+
+The timestamp is written by the student's own server, into a folder the student owns, so it is
+checked: where the submission is still in the exchange, the last change of its files (their
+ctime, which the kernel sets and no user can move back) is an upper bound of when it was made.
+A timestamp earlier than that by more than the clock skew allowed is replaced by it for the
+lateness (`course grade` says so), so an edited timestamp.txt never makes late work on time.
 """
 
 from __future__ import annotations
@@ -26,6 +32,10 @@ from nbgrader.plugins import LateSubmissionPlugin
 
 from autograder.course import Course
 from autograder.settings import CourseSettings, load_settings
+
+# How far a student's server clock and the exchange's file server may disagree (and how long
+# nbgrader's submit takes to write a big submission) before a timestamp counts as changed.
+CLOCK_SKEW = dt.timedelta(minutes=10)
 
 
 def utc_naive(moment: dt.datetime) -> dt.datetime:
@@ -66,12 +76,44 @@ class Lateness:
         return f"{self.student}: {late} late, -{self.penalty:g} pts"
 
 
-def sync_gradebook(course: Course, lab: str, settings: CourseSettings) -> None:
+def last_change(folder: Path) -> dt.datetime:
+    """The latest ctime of `folder` and everything in it, as naive UTC: the folder cannot have
+    been written later than this, and no user can set a ctime back."""
+    times = [folder.stat().st_ctime, *(path.stat().st_ctime for path in folder.rglob("*"))]
+    return dt.datetime.fromtimestamp(max(times), dt.UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class TimeCheck:
+    """A submission's claimed time (its timestamp.txt) against the last change of its files."""
+
+    student: str
+    claimed: dt.datetime
+    changed: dt.datetime
+
+    @property
+    def rewritten(self) -> bool:
+        return self.changed - self.claimed > CLOCK_SKEW
+
+    def describe(self) -> str:
+        return (
+            f"{self.student}: the submission says {self.claimed:%Y-%m-%d %H:%M} UTC but its files "
+            f"last changed at {self.changed:%Y-%m-%d %H:%M} UTC; lateness counts from the later"
+        )
+
+
+def sync_gradebook(
+    course: Course,
+    lab: str,
+    settings: CourseSettings,
+    submitted_at: dict[str, dt.datetime] | None = None,
+) -> None:
     """Write the lab's due date, the extensions of the students already in the gradebook and
     each notebook's penalty from its score as it stands (hand grades included), so nbgrader,
     the formgrader and the feedback agree with course.toml and with the export. A student's
     first grading creates their submission row, so `course grade` calls this again afterwards,
-    and `course feedback` calls it before it writes the feedback of hand-graded work."""
+    and `course feedback` calls it before it writes the feedback of hand-graded work.
+    `submitted_at` replaces the timestamps of those students (naive UTC; see TimeCheck)."""
     due = settings.due(lab)
     if due is None:
         return
@@ -84,6 +126,8 @@ def sync_gradebook(course: Course, lab: str, settings: CourseSettings) -> None:
             return
         for submission in submissions:
             student = submission.student.id
+            if submitted_at and student in submitted_at:
+                submission.timestamp = submitted_at[student]
             days = extensions.get(student, 0.0)
             submission.extension = dt.timedelta(days=days) if days else None
             seconds = seconds_late(settings, lab, student, submission.timestamp)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 import pytest
@@ -241,3 +242,41 @@ def test_feedback_released_after_hand_grading_shows_the_hand_score_and_comment(c
     (released,) = (exchange / "ai-literacy" / "feedback").glob("*.html")
     text = released.read_text()
     assert "to be graded" not in text and "Clear argument, with your own numbers." in text
+
+
+def test_a_rewritten_timestamp_never_makes_late_work_on_time(course, exchange):
+    """timestamp.txt is written by the student's server into the student's own folder; the
+    files' ctime, which no user can set back, bounds when the submission was made."""
+    import csv
+    import datetime as dt
+
+    import nbformat
+
+    from autograder import submissions as work
+    from autograder.exporting import export
+    from autograder.grading import grade
+
+    now = dt.datetime.now(dt.UTC)
+    due = now - dt.timedelta(hours=12)
+    (course.root / "course.toml").write_text(
+        f"[deadlines]\n{LAB} = {due.isoformat(timespec='seconds')}\n"
+        "[late-penalty]\npercent-per-day = 10\n"
+    )
+    course.release_lab(LAB)
+    inbound = exchange / "ai-literacy" / "inbound"
+    solved = nbformat.writes(work.full(course, LAB))
+    claims = {"ada": now - dt.timedelta(days=2), "grace": now}  # ada's claim is rewritten
+    for student, claimed in claims.items():
+        stamp = claimed.strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+        folder = submit(inbound, student, stamp, solved)
+        shutil.copytree(folder, course.submitted / student / LAB)  # what collect does
+    report = grade(course, LAB, progress=False)
+
+    assert [check.student for check in report.rewritten] == ["ada"]
+    assert "note: ada: the submission says" in report.table()
+    assert [late.student for late in report.late] == ["ada", "grace"]
+    with export(course, "nbgrader").path.open() as handle:
+        rows = {row["student_id"]: row for row in csv.DictReader(handle)}
+    for student in claims:  # both came in 12 hours late: one started day, 10% of the points
+        assert float(rows[student]["hours_late"]) == pytest.approx(12.0, abs=0.1)
+        assert float(rows[student]["late_penalty"]) > 0
