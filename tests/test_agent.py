@@ -1,5 +1,7 @@
 """The coding agent: real tests decide success, runs are reproducible, knobs move the numbers."""
 
+from typing import Any
+
 import anthropic
 import pandas as pd
 import pytest
@@ -194,7 +196,7 @@ def test_the_agent_answers_every_parallel_call_and_passes_thinking_back(suite):
     second = _reply(
         [{"type": "tool_use", "id": "toolu_c", "name": "submit", "input": {}}], "tool_use"
     )
-    seen = []
+    seen: list[dict[str, Any]] = []
     record = run_task(_scripted_api([first, second], seen), task, thinking=True)
     assert record.success and record.tool_calls == 3 and record.tests_run == 1
     follow_up = seen[1]["messages"]

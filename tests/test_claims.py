@@ -211,4 +211,4 @@ def test_a_duration_holds_up_in_its_unit_and_only_as_a_duration():
 
 def test_numbers_check_wants_text():
     with pytest.raises(CheckFailed):
-        check_numbers(None, set())
+        check_numbers(None, evidence_numbers())

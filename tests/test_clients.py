@@ -9,7 +9,7 @@ import asyncio
 
 import anthropic
 import pytest
-from anthropic.types import MessageParam
+from anthropic.types import Message, MessageParam, TextBlock
 
 import labkit
 from labkit.clients import BackendError, client, is_simulated
@@ -17,6 +17,13 @@ from labkit.glassbox import GlassBox, glassbox
 
 MODEL = "sim-sonnet-4-6"
 USER: list[MessageParam] = [{"role": "user", "content": "How do I test a parser?"}]
+
+
+def first_text(message: Message) -> str:
+    """The text of the message's first content block, which must be a text block."""
+    block = message.content[0]
+    assert isinstance(block, TextBlock), block
+    return block.text
 
 
 def check_message(message):
@@ -144,7 +151,7 @@ def test_loopback_server_round_trip(sim_server):
         with api.messages.stream(
             model=MODEL, max_tokens=32, messages=USER, extra_headers=glassbox(seed=5)
         ) as stream:
-            assert "".join(stream.text_stream) == message.content[0].text
+            assert "".join(stream.text_stream) == first_text(message)
         with pytest.raises(anthropic.BadRequestError):
             api.messages.create(model=MODEL, max_tokens=-1, messages=USER)
 
@@ -160,7 +167,7 @@ def test_loopback_and_in_process_give_the_same_answer(sim_server):
         b = local.messages.create(
             model=MODEL, max_tokens=32, messages=USER, extra_headers=glassbox(seed=9)
         )
-    assert a.content[0].text == b.content[0].text
+    assert first_text(a) == first_text(b)
 
 
 def test_live_backend_needs_an_api_key(monkeypatch):
@@ -184,7 +191,7 @@ def test_a_client_wide_glassbox_goes_on_every_request():
         same = plain.messages.create(
             model=MODEL, max_tokens=24, messages=USER, extra_headers=box.headers()
         )
-    assert raw.parse().content[0].text == same.content[0].text
+    assert first_text(raw.parse()) == first_text(same)
 
 
 def test_an_async_client_wide_glassbox_goes_on_every_request():
@@ -221,6 +228,7 @@ def test_glassbox_is_callable_even_after_its_module_is_imported():
     import labkit
 
     importlib.import_module("labkit.glassbox")  # binds labkit.glassbox to the module object
+    assert callable(labkit.glassbox)  # to mypy it is a module; _CallableModule makes it callable
     assert labkit.glassbox(temperature=0, seed=3) == {
         "labkit-temperature": "0.0",
         "labkit-seed": "3",

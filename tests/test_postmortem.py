@@ -127,7 +127,8 @@ def test_missing_and_short_sections_are_named():
             timeline(time=pd.to_datetime(["2025-08-05", "2025-09-04"]).tz_localize("US/Pacific")),
             "is in time zone US/Pacific; convert with .dt.tz_convert('UTC')",
         ),
-        (timeline(time=pd.to_datetime([None, "2025-09-04"], utc=True)), "1 missing time(s)"),
+        # "NaT" parses to the missing time (as None does, which pandas-stubs do not list)
+        (timeline(time=pd.to_datetime(["NaT", "2025-09-04"], utc=True)), "1 missing time(s)"),
         (
             timeline(time=pd.to_datetime(["2025-09-04", "2025-08-05"], utc=True)),
             "not sorted by time: row 1 (2025-08-05 00:00:00+00:00) comes after row 0",

@@ -6,6 +6,7 @@ import csv
 import sqlite3
 
 import pytest
+from nbformat import NotebookNode
 
 from autograder import submissions
 from autograder.checking import check, page_text
@@ -40,7 +41,7 @@ def test_release_strips_solutions_hidden_tests_and_outputs(course):
 
 def test_a_class_gets_exact_scores_and_one_message_per_broken_submission(course):
     released(course)
-    cases = {
+    cases: dict[str, NotebookNode | bytes] = {
         "full": submissions.full(course, LAB),
         "partial": submissions.partial(course, LAB),
         "blank": submissions.blank(course, LAB),
@@ -81,6 +82,7 @@ def test_a_class_gets_exact_scores_and_one_message_per_broken_submission(course)
     feedback = page_text(course.feedback / "full" / LAB / f"{LAB}.html")
     assert "check_close(add(1, 2)" in feedback  # visible tests are shown
     assert "hidden mean of three" not in feedback and "SEED % 97" not in feedback
+    assert report.csv is not None
     with report.csv.open() as handle:
         rows = list(csv.DictReader(handle))
     assert list(rows[0]) == NBGRADER_COLUMNS

@@ -21,7 +21,7 @@ import pytest
 from autograder import submissions
 from autograder.course import Course
 from autograder.gradebook import StudentGrades, grades_for
-from autograder.grading import GradeReport, grade
+from autograder.grading import GradeReport, StudentResult, grade
 from autograder.limits import Report, probe
 from autograder.quicklab import make_course
 from tests.autograder.conftest import LAB
@@ -76,7 +76,7 @@ class Batch:
     seconds: float
     kernels: Path
 
-    def result(self, student: str):  # type: ignore[no-untyped-def]
+    def result(self, student: str) -> StudentResult:
         return next(r for r in self.report.results if r.student == student)
 
 

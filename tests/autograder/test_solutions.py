@@ -97,6 +97,7 @@ def test_the_solutions_reach_the_exchange_where_students_fetch(course, tmp_path)
     with_settings(course, f"[deadlines]\n{LAB} = 2027-01-29T23:59:00Z\n")
     release = release_solutions(course, LAB, now=dt.datetime(2027, 2, 1, tzinfo=UTC))
     assert release.exchange == exchange / "ai-literacy" / "outbound" / f"{LAB}-solutions"
+    assert release.exchange is not None
     shared = release.exchange / f"{LAB}-solutions.ipynb"
     assert shared.stat().st_mode & 0o777 == 0o644
     student = tmp_path / "student"

@@ -15,6 +15,7 @@ formgrader handlers, and a kernel (for commands an instructor types, such as `co
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import pwd
@@ -315,7 +316,9 @@ c.JupyterHub.cleanup_servers = True
         servers = {}
         for name in names:
             remaining = max(1.0, deadline - time.monotonic())
-            wait_until(lambda n=name: ready(n), remaining, f"{name}'s server to be ready", 0.5)
+            wait_until(
+                functools.partial(ready, name), remaining, f"{name}'s server to be ready", 0.5
+            )
             issued = self.api(
                 "POST",
                 f"users/{name}/tokens",

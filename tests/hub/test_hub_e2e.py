@@ -16,6 +16,7 @@ import re
 import stat
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -33,7 +34,7 @@ AUTOGRADED = {ALICE: 80.0, BOB: 40.0, CAROL: 0.0}  # of 80; the last 20 points a
 MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\n?", re.M)
 
 
-def worked(notebook: dict, solved: int) -> dict:
+def worked(notebook: dict[str, Any], solved: int) -> dict[str, Any]:
     """The released notebook as a student leaves it after solving the first `solved` exercises:
     their answer is the reference solution without nbgrader's markers."""
     answers = {

@@ -152,7 +152,7 @@ def turn(history, user_text):
 
 def test_automatic_caching_reads_the_previous_turns_prefix():
     cache = PromptCache()
-    history = []
+    history: list[dict[str, str]] = []
     first = account(cache, turn(history, "u" * 400))
     assert first["cache_creation_input_tokens"] == 2100 and first["input_tokens"] == 0
     previous_total = 2100
@@ -169,7 +169,9 @@ def test_automatic_caching_reads_the_previous_turns_prefix():
 def test_the_lookback_window_is_20_positions():
     # the prompt-caching page's example: entries at blocks 10 and 15, then a breakpoint at 35
     def blocks(n):
-        content = [{"type": "text", "text": f"block {i} " + "x" * 600} for i in range(n)]
+        content: list[dict[str, object]] = [
+            {"type": "text", "text": f"block {i} " + "x" * 600} for i in range(n)
+        ]
         content[-1]["cache_control"] = EPHEMERAL
         return {
             "model": "sim-sonnet-4-6",

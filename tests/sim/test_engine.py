@@ -6,6 +6,8 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+from anthropic.types import TextBlock
+from anthropic.types.message_create_params import MessageCreateParamsBase
 
 from labkit.sim.app import SimApp
 from labkit.sim.engine import Simulator
@@ -191,15 +193,17 @@ def test_streaming_sends_the_same_chat_reply(tmp_path):
 
     for stream in (False, True):
         client = labkit.client(seed=5)
-        kwargs = dict(
-            model="sim-sonnet-4-6",
-            max_tokens=300,
-            messages=[{"role": "user", "content": "What is top-p sampling?"}],
-        )
+        kwargs: MessageCreateParamsBase = {
+            "model": "sim-sonnet-4-6",
+            "max_tokens": 300,
+            "messages": [{"role": "user", "content": "What is top-p sampling?"}],
+        }
         if stream:
             with client.messages.stream(**kwargs) as events:
                 streamed = events.get_final_message()
         else:
             plain = client.messages.create(**kwargs)
-    assert streamed.content[0].text == plain.content[0].text
+    streamed_block, plain_block = streamed.content[0], plain.content[0]
+    assert isinstance(streamed_block, TextBlock) and isinstance(plain_block, TextBlock)
+    assert streamed_block.text == plain_block.text
     assert streamed.usage.output_tokens == plain.usage.output_tokens

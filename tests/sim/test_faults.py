@@ -36,6 +36,7 @@ def within(observed, expected, n):
 def test_parse_fault_specs_and_scenarios():
     fault = parse_fault("misrouting:rate=0.1,start=2025-08-05,end=2025-09-04,models=sim-sonnet-4-6")
     assert fault.rate == 0.1 and fault.models == ("sim-sonnet-4-6",)
+    assert fault.start is not None
     assert fault.start.isoformat().startswith("2025-08-05")
     assert as_faults("sep2025") == SCENARIOS["sep2025"]
     assert len(as_faults("approx_topk:rate=0.1;overloaded:rate=0.2")) == 2

@@ -9,12 +9,13 @@ import time
 import anthropic
 import httpx2
 import pytest
+from anthropic.types.message_create_params import MessageCreateParamsNonStreaming
 
 from labkit.sim.app import SimApp
 from labkit.sim.engine import Simulator
 from labkit.sim.server import SimServer
 
-BODY = {
+BODY: MessageCreateParamsNonStreaming = {
     "model": "sim-sonnet-4-6",
     "max_tokens": 16,
     "messages": [{"role": "user", "content": "hi"}],
@@ -102,6 +103,7 @@ def test_labkit_serve_command(tmp_path):
         text=True,
     )
     try:
+        assert process.stdout is not None
         assert "listening on http://127.0.0.1" in process.stdout.readline()
         deadline = time.monotonic() + 20
         while True:

@@ -64,13 +64,15 @@ class Lab:
 
 
 def cell(notebook: NotebookNode, grade_id: str) -> NotebookNode:
-    return next(
+    found: NotebookNode = next(
         c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id
     )
+    return found
 
 
 def index(notebook: NotebookNode, grade_id: str) -> int:
-    return notebook.cells.index(cell(notebook, grade_id))
+    position: int = notebook.cells.index(cell(notebook, grade_id))
+    return position
 
 
 def _mean_does(lab: Lab, code: str, *, solve_mean: bool = False) -> NotebookNode:

@@ -155,7 +155,9 @@ def test_corruption_adds_a_foreign_token_or_breaks_the_code():
     broken = [corrupt(code, rng)[0] for _ in range(100)]
     failing = 0
     for text in broken:
-        block = re.search(r"```python\n(.*?)\n```", text, re.S).group(1)
+        found = re.search(r"```python\n(.*?)\n```", text, re.S)
+        assert found is not None, text
+        block = found.group(1)
         try:
             ast.parse(block)
         except SyntaxError:

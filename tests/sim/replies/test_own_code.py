@@ -2,6 +2,7 @@
 
 import ast
 import re
+from typing import Any
 
 import pytest
 
@@ -107,8 +108,8 @@ def test_weaker_models_miss_more_findings(replier):
 def test_a_refactoring_behaves_like_the_original(replier):
     composed = reply(replier, [user(PASTED_REFACTOR)])
     assert composed.plan == "refactor pasted code"
-    before: dict = {}
-    after: dict = {}
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
     exec(PASTED_REFACTOR.split("\n", 2)[2], before)
     exec(code_of(composed.text), after)
     for x in (-3, 0, 1, 2, 7, 10):

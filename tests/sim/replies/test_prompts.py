@@ -57,7 +57,7 @@ def replies(prompts):
 
 
 def test_no_reply_is_empty_and_99_percent_are_whole_sentences(replies):
-    problems = collections.Counter()
+    problems: collections.Counter[str] = collections.Counter()
     examples = []
     for prompt, model, text, stop in replies:
         found = reply_problems(text, stop)

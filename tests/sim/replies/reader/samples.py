@@ -4,6 +4,7 @@ rewrite on the same inputs (`assert_same_behaviour`)."""
 
 import ast
 import textwrap
+from typing import Any
 
 
 def src(text):
@@ -149,14 +150,14 @@ def function(code):
 
 def loaded(code):
     """The sample's first function, defined by running the sample: tests may, the simulator never."""
-    namespace: dict = {}
+    namespace: dict[str, Any] = {}
     exec(code, namespace)
     return namespace[function(code).name]
 
 
 def run(source, name, args):
     """Call `name` from `source` on `args`: its result, or the type of what it raised."""
-    namespace = {}
+    namespace: dict[str, Any] = {}
     exec(compile(source, "<snippet>", "exec"), namespace)
     try:
         return "returned", namespace[name](*args)

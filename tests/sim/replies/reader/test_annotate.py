@@ -6,6 +6,7 @@ is exactly the error a guess would make.
 """
 
 import ast
+from typing import Any
 
 import pytest
 
@@ -108,7 +109,7 @@ def test_the_annotated_code_runs_as_before_and_keeps_its_comments():
 def test_docstrings_say_what_the_code_does_and_how_it_fails():
     result = annotate(FACTORIAL)
     assert result is not None
-    namespace: dict = {}
+    namespace: dict[str, Any] = {}
     exec(result.source, namespace)
     doc = namespace["factorial"].__doc__
     assert doc.startswith("Compute the factorial of `n`")

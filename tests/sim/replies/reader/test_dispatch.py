@@ -6,6 +6,7 @@ admits, an unhashable value, is checked to be the only one.
 """
 
 import ast
+from typing import Any
 
 import pytest
 
@@ -159,7 +160,7 @@ def _inputs(code, extra=()):
         and isinstance(n.operand, ast.Constant)
         and isinstance(n.operand.value, int)
     ]
-    alike = [float(k) for k in keys if isinstance(k, int) and not isinstance(k, bool)]
+    alike: list[object] = [float(k) for k in keys if isinstance(k, int) and not isinstance(k, bool)]
     alike += [k.upper() for k in keys if isinstance(k, str)] + [True, False, None, 0, "", "zz"]
     return [*keys, *alike, *extra]
 
@@ -226,8 +227,8 @@ def test_an_else_that_raises_becomes_a_guard_clause():
 def test_a_chain_over_an_attribute_in_a_method():
     result = refactor(METHOD)
     assert result is not None and "SIDES_BY_KIND" in result.source
-    before: dict = {}
-    after: dict = {}
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
     exec(METHOD, before)
     exec(result.source, after)
     for kind in ("triangle", "square", "pentagon", "hexagon", "circle", ""):

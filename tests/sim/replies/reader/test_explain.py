@@ -236,7 +236,9 @@ def test_explain_of_a_long_module_keeps_the_most_important_sentences():
 
 def test_explain_reads_the_code_a_prompt_pastes():
     prompt = "What does this do?\r\n\r\n```py\r\nwords = text.split()\r\nprint(len(words))\r\n```"
-    assert explain(pasted_code(prompt)) == [
+    code = pasted_code(prompt)
+    assert code is not None
+    assert explain(code) == [
         "It is a script of 2 top-level statements with no functions or classes.",
         "It sets `words` to `text.split()`.",
         "It calls `text.split` (on a string, splits it into a list of parts) and `print` (writes to standard output).",

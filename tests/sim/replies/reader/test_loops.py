@@ -8,6 +8,8 @@ every generated input.
 import ast
 import re
 import sys
+from collections.abc import Sequence
+from typing import Any
 
 import pytest
 
@@ -86,7 +88,7 @@ class TooLong(Exception):
 
 def steps_run(source, name, args, limit=20_000):
     """Run `name(*args)` counting line events; raise TooLong past `limit` (a hang, for us)."""
-    namespace: dict = {}
+    namespace: dict[str, Any] = {}
     exec(compile(source, "<snippet>", "exec"), namespace)
     count = 0
 
@@ -145,7 +147,7 @@ def test_a_bound_set_to_the_midpoint_is_found_with_an_input_that_really_hangs(co
     assert steps_run(code, name, list(args.values())) is None  # the named input hangs
     repaired = fixed(code, message)
     assert repaired != code
-    inputs = [([10, 20], t) for t in (5, 10, 15, 20, 25)] + [
+    inputs: Sequence[tuple[object, ...]] = [([10, 20], t) for t in (5, 10, 15, 20, 25)] + [
         ([1, 2, 3, 5, 8], t) for t in range(10)
     ]
     if name == "isqrt":
@@ -167,7 +169,7 @@ def test_a_midpoint_that_may_be_the_answer_is_rounded_up_instead():
     message = only_finding(ISQRT)
     assert "`mid = (lo + hi + 1) // 2`" in message
     repaired = fixed(ISQRT, message)
-    namespace: dict = {}
+    namespace: dict[str, Any] = {}
     exec(repaired, namespace)
     assert [namespace["isqrt"](n) for n in range(10)] == [0, 1, 1, 1, 2, 2, 2, 2, 2, 3]
 

@@ -6,6 +6,7 @@ differences the reply states, and sorted where the reply says the order may diff
 """
 
 import os
+from typing import Any
 
 import pytest
 
@@ -77,7 +78,7 @@ def tree(tmp_path):
 
 
 def functions(source):
-    namespace: dict = {}
+    namespace: dict[str, Any] = {}
     exec(compile(source, "<snippet>", "exec"), namespace)
     return namespace
 

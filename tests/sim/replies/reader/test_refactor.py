@@ -1,5 +1,7 @@
 """`refactor`: rewrites that behave exactly like the original, and none where unsure."""
 
+from typing import Any
+
 import pytest
 
 from labkit.sim.replies.reader.refactor import Refactoring, refactor
@@ -197,7 +199,8 @@ def test_refactor_guard_clauses_in_loops_and_methods():
     result = refactor(code)
     assert result is not None
     assert "else" not in result.source
-    namespace_a, namespace_b = {}, {}
+    namespace_a: dict[str, Any] = {}
+    namespace_b: dict[str, Any] = {}
     exec(code, namespace_a)
     exec(result.source, namespace_b)
     for xs in ([], [1, None, 2], [None]):

@@ -125,4 +125,4 @@ def test_clean_review_notes_never_raise_on_truncated_or_random_text():
 
 
 def test_non_text_input_gives_nothing():
-    assert every_function(None) == [None, None, [], [], None, None]  # type: ignore[arg-type]
+    assert every_function(None) == [None, None, [], [], None, None]

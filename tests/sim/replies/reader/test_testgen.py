@@ -3,6 +3,7 @@
 import ast
 import sys
 import types
+from typing import Any
 
 import pytest
 
@@ -16,13 +17,13 @@ def generated_results(module_text, source, monkeypatch):
     module = types.ModuleType("your_module")
     exec(compile(source, "<your_module>", "exec"), module.__dict__)
     monkeypatch.setitem(sys.modules, "your_module", module)
-    namespace = {}
+    namespace: dict[str, Any] = {}
     exec(compile(module_text, "test_generated.py", "exec"), namespace)
     tests = {k: v for k, v in namespace.items() if k.startswith("test_")}
     failures = []
     for key, test in tests.items():
         marks = [m for m in getattr(test, "pytestmark", []) if m.name == "parametrize"]
-        cases = [{}]
+        cases: list[dict[str, Any]] = [{}]
         if marks:
             names, rows = marks[0].args
             names = [names] if isinstance(names, str) else list(names)
