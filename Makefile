@@ -21,7 +21,15 @@ $(PROXY): tests/hub/package.json tests/hub/package-lock.json
 	  npm ci --prefix tests/hub --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "install: npm not found: the JupyterHub test (tests/hub) will be skipped"; fi
 
-install: $(STAMP) $(PROXY)
+# axe-core for the book's accessibility check in the browser test (tests/book), from its lockfile.
+# Without npm that check skips (in CI it fails instead).
+AXE := tests/book/node_modules/axe-core/axe.min.js
+$(AXE): tests/book/package.json tests/book/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  npm ci --prefix tests/book --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "install: npm not found: the book's accessibility check (tests/book) will be skipped"; fi
+
+install: $(STAMP) $(PROXY) $(AXE)
 
 ## demo: install, run the simulated agent at two efforts, build the book, grade a sample class
 demo: $(STAMP)
@@ -30,7 +38,7 @@ demo: $(STAMP)
 	$(BIN)/course --quiet demo
 
 ## test: the whole test suite (the command CI runs)
-test: $(STAMP) $(PROXY)
+test: $(STAMP) $(PROXY) $(AXE)
 	$(BIN)/python -m pytest
 
 ## check: lint and type-check
@@ -47,7 +55,10 @@ bench: $(STAMP)
 
 ## book: the Jupyter Book, every page executed, warnings are errors
 book: $(STAMP)
-	@if [ -f book/_toc.yml ]; then $(BIN)/jupyter-book build book -W -n --keep-going; \
+	@mkdir -p _build/ipython/profile_default
+	@cp book/_ipython_kernel_config.py _build/ipython/profile_default/ipython_kernel_config.py
+	@if [ -f book/_toc.yml ]; then \
+	IPYTHONDIR=$(CURDIR)/_build/ipython $(BIN)/jupyter-book build book -W -n --keep-going; \
 	else echo "book: no chapters yet (book/_toc.yml is missing)"; fi
 
 ## clean: remove build output (the book's execution cache too: it does not notice library changes)

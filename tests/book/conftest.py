@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -23,9 +25,18 @@ def build_book(source: Path, output: Path, config: Path | None = None) -> Path:
     command += ["--path-output", str(output)]
     if config is not None:
         command += ["--config", str(config)]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
+    # The kernels' own settings, as `make book` gives them (book/_ipython_kernel_config.py).
+    profile = output / "ipython" / "profile_default"
+    profile.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "book" / "_ipython_kernel_config.py", profile / "ipython_kernel_config.py")
+    env = {**os.environ, "IPYTHONDIR": str(output / "ipython")}
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=900, check=False, env=env
+    )
     log = result.stdout + result.stderr
     assert result.returncode == 0 and "build succeeded" in log, log[-4000:]
+    # Every warning is an error in a page; the kernels' start-up chatter must not hide one.
+    assert "WARNING" not in log, [line for line in log.splitlines() if "WARNING" in line][:5]
     return output / "_build" / "html"
 
 

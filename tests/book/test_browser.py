@@ -3,10 +3,16 @@
 Every page of the site is opened once from a loopback HTTP server. Any request for another host
 is recorded and refused: a page that needs one is not offline-readable. Screenshots of every page
 and of every widget explorer are saved in ARTIFACTS for a person to look at.
+
+Every page is also checked with axe-core (WCAG 2.1 A and AA rules, the theme and the extensions
+included) in light mode; its report for each page is saved in ARTIFACTS as <page>-axe.json.
+axe-core comes from tests/book/package-lock.json (`make install` runs `npm ci --prefix tests/book`).
 """
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,6 +29,10 @@ from tests.browser import VIEWPORT, chromium_options
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 ARTIFACTS = ROOT / "_build" / "test-artifacts" / "book-browser"
+AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Violations of these impacts fail the test; minor and moderate ones are in the reports.
+AXE_FAILING_IMPACTS = ("serious", "critical")
 WIDGET_CHAPTERS = {
     "02-deterministic-and-probabilistic.html",
     "04-agents-compound-uncertainty.html",
@@ -66,8 +76,52 @@ INSPECT = r"""() => {
         sliders: document.querySelectorAll(".widget-slider").length,
         staticFigures: [...document.querySelectorAll(".cell_output img")].filter(
             (img) => !img.closest(".jupyter-widgets") && img.naturalWidth > 0).length,
+        // Formulas are read, not operated: none may be a stop of the keyboard's tab order, but
+        // one wider than its column scrolls, and a keyboard can only scroll what it can focus.
+        focusableMath: [...document.querySelectorAll("mjx-container, mjx-container *")].filter(
+            (node) => node.hasAttribute("tabindex") && node.tabIndex >= 0 && !(
+                ["auto", "scroll"].includes(getComputedStyle(node).overflowX)
+                && node.scrollWidth > node.clientWidth + 1)).length,
     };
 }"""
+
+AXE_RUN = """async (tags) => {
+    const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+    const nodes = (rule) => rule.nodes.map((node) => ({
+        target: node.target, impact: node.impact, html: node.html.slice(0, 300),
+        summary: node.failureSummary || "",
+    }));
+    return {
+        version: axe.version,
+        url: result.url,
+        violations: result.violations.map((rule) => ({
+            id: rule.id, impact: rule.impact, help: rule.help, helpUrl: rule.helpUrl,
+            tags: rule.tags, nodes: nodes(rule),
+        })),
+        incomplete: result.incomplete.map((rule) => ({
+            id: rule.id, impact: rule.impact, help: rule.help, nodes: rule.nodes.length,
+        })),
+        passes: result.passes.map((rule) => rule.id),
+    };
+}"""
+
+
+def axe_report(page: Any) -> dict[str, Any]:
+    """axe-core's WCAG 2.1 A/AA verdict on the page open in `page` (axe is injected into it)."""
+    page.add_script_tag(path=str(AXE))
+    report: dict[str, Any] = page.evaluate(AXE_RUN, AXE_TAGS)
+    return report
+
+
+def axe_problems(name: str, report: dict[str, Any]) -> list[str]:
+    """One line per element that breaks a serious or critical rule: page, rule, impact, target."""
+    return [
+        f"{name}: {rule['id']} ({node['impact'] or rule['impact']}): "
+        f"{' '.join(map(str, node['target']))}: {rule['help']}"
+        for rule in report["violations"]
+        for node in rule["nodes"]
+        if (node["impact"] or rule["impact"]) in AXE_FAILING_IMPACTS
+    ]
 
 
 @dataclass
@@ -81,6 +135,7 @@ class PageVisit:
     failed_responses: list[str] = field(default_factory=list)
     external_requests: list[str] = field(default_factory=list)
     inspection: dict[str, Any] = field(default_factory=dict)
+    axe: dict[str, Any] | None = None  # axe-core's report, when axe-core is installed
 
 
 def _fail(problems: list[str], what: str) -> None:
@@ -146,6 +201,7 @@ def visits(browser: Browser, book_url: str, book_html: Path) -> dict[str, PageVi
             current[-1].failed_responses.append(f"{request.failure} {request.url}")
 
     page = browser.context.new_page()
+    page.emulate_media(color_scheme="light")  # the theme's default mode follows the reader's
     page.on("console", on_console)
     page.on("pageerror", lambda error: current[-1].page_errors.append(str(error)))
     page.on("response", on_response)
@@ -160,6 +216,10 @@ def visits(browser: Browser, book_url: str, book_html: Path) -> dict[str, PageVi
         page.wait_for_load_state("networkidle")  # fonts that typesetting asked for
         visit.inspection = page.evaluate(INSPECT)
         page.screenshot(path=visit.screenshot)
+        if AXE.exists():
+            visit.axe = axe_report(page)
+            report = ARTIFACTS / f"{html.stem}-axe.json"
+            report.write_text(json.dumps(visit.axe, indent=1), encoding="utf-8")
         for index, widget in enumerate(page.locator(".widget-interact").all()):
             widget.screenshot(path=ARTIFACTS / f"{html.stem}-widget{index + 1}.png")
         visit.external_requests = browser.external_requests[before:]
@@ -225,6 +285,75 @@ def test_widget_explorers_render_with_a_static_figure_beside_them(visits):
         if not found["staticFigures"]:
             problems.append(f"{name}: no static figure for readers without a kernel")
     _fail(problems, "widget explorers")
+
+
+def test_no_serious_accessibility_violations(visits):
+    if not AXE.exists():
+        command = "make install (it runs `npm ci --prefix tests/book`; node and npm are needed)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{AXE.relative_to(ROOT)} is missing in CI: {command}")
+        pytest.skip(f"{AXE.relative_to(ROOT)} is missing: {command}")
+    problems = []
+    for visit in visits.values():
+        assert visit.axe is not None and visit.axe["passes"], f"{visit.name}: axe did not run"
+        problems += axe_problems(visit.name, visit.axe)
+    _fail(problems, f"WCAG 2.1 A/AA violations (axe-core; reports *-axe.json in {ARTIFACTS})")
+
+
+def test_formulas_are_not_in_the_tab_order(visits):
+    problems = [
+        f"{v.name}: {v.inspection['focusableMath']} focusable elements in formulas"
+        for v in visits.values()
+        if v.inspection["focusableMath"]
+    ]
+    _fail(problems, "formulas are tab stops (the keyboard should go from link to control)")
+
+
+SLIDERS = """() => [...document.querySelectorAll('.widget-slider [role="slider"]')].map((handle) => {
+    const label = document.getElementById(handle.getAttribute("aria-labelledby") || "");
+    const readout = handle.closest(".widget-slider").querySelector(".widget-readout");
+    return {
+        name: label ? label.textContent.trim() : (handle.getAttribute("aria-label") || "").trim(),
+        valuetext: handle.getAttribute("aria-valuetext"),
+        readout: readout ? readout.textContent.trim() : null,
+    };
+})"""
+
+
+def test_explorer_sliders_are_named_and_move_by_keyboard(browser, book_url):
+    """Every slider is named by its label, moves with the arrow keys, and announces the value
+    its readout shows (not the float arithmetic behind it, such as 2.9999999999999996)."""
+    problems = []
+    page = browser.context.new_page()
+    try:
+        for name in sorted(WIDGET_CHAPTERS):
+            page.goto(book_url + name, wait_until="networkidle")
+            page.evaluate(SETTLE)
+            handles = page.locator('.widget-slider [role="slider"]')
+            if not handles.count():
+                problems.append(f"{name}: no slider")
+            for index in range(handles.count()):
+                start = page.evaluate(SLIDERS)[index]
+                handles.nth(index).focus()
+                for key in ("ArrowRight", "ArrowLeft"):  # left when it starts at its maximum
+                    for _ in range(3):
+                        page.keyboard.press(key)
+                    page.evaluate(SETTLE)
+                    moved = page.evaluate(SLIDERS)[index]
+                    if moved["readout"] != start["readout"]:
+                        break
+                what = f"{name}: slider {moved['name'] or index + 1}"
+                if not moved["name"]:
+                    problems.append(f"{what}: no accessible name")
+                if moved["readout"] == start["readout"]:
+                    problems.append(f"{what}: does not move with the arrow keys")
+                if moved["valuetext"] != moved["readout"]:
+                    problems.append(
+                        f"{what}: announces {moved['valuetext']!r}, shows {moved['readout']!r}"
+                    )
+    finally:
+        page.close()
+    _fail(problems, "widget sliders")
 
 
 def test_search_page_finds_post_mortem(browser, book_url):
