@@ -99,6 +99,13 @@ def _check_closed(course: Course, lab: str, now: dt.datetime) -> list[str]:
     return []
 
 
+def _swap_in(staging: Path, target: Path) -> None:
+    """Put a fully written `staging` folder in `target`'s place: never a half-written target."""
+    if target.exists():
+        shutil.rmtree(target)
+    os.replace(staging, target)
+
+
 def _publish(course: Course, lab: str, folder: Path) -> Path | None:
     """Copy into the exchange's outbound folder, readable by every student; None when this
     course has no exchange on this machine (a course graded locally)."""
@@ -114,9 +121,7 @@ def _publish(course: Course, lab: str, folder: Path) -> Path | None:
     shutil.copytree(folder, staging)
     for path in [staging, *staging.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
-    if target.exists():
-        shutil.rmtree(target)
-    os.replace(staging, target)
+    _swap_in(staging, target)
     return target
 
 
@@ -143,7 +148,5 @@ def release_solutions(
         released_lab, staging, ignore=shutil.ignore_patterns(f"{lab}.ipynb", ".ipynb_checkpoints")
     )
     nbformat.write(notebook, staging / f"{lab}-solutions.ipynb")
-    if folder.exists():
-        shutil.rmtree(folder)
-    os.replace(staging, folder)
+    _swap_in(staging, folder)
     return SolutionsRelease(lab, folder, _publish(course, lab, folder), notes)
